@@ -1,0 +1,229 @@
+/**
+ * The `bidrop` command line. This file only declares commands and options; each command lives in
+ * `commands/<name>.ts` and is imported when it runs, so `bidrop --help` stays fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+
+import { BidropError, ConfigError, AbortedError, describeError } from '../core/index.js';
+import { ExitCode, type CliContext } from './context.js';
+import { createLogger } from './logger.js';
+
+type CommandModule = {
+  default: (ctx: CliContext, args: string[], options: Record<string, unknown>) => Promise<number>;
+};
+
+interface GlobalOptions {
+  config?: string;
+  debug?: boolean;
+  logLevel?: string;
+  jsonLogs?: boolean;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export async function main(
+  argv: string[],
+  io: Partial<Pick<CliContext, 'stdout' | 'stderr'>> = {},
+): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const controller = new AbortController();
+  let exitCode: number = ExitCode.ok;
+  let debug = argv.includes('--debug');
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    stderr.write(`\nbidrop: ${signal} received, stopping (logging off BI sessions)...\n`);
+    controller.abort(new AbortedError(`Stopped by ${signal}.`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const program = new Command('bidrop')
+    .description('Deliver SAP BusinessObjects Web Intelligence documents to Dropbox.')
+    .option('-c, --config <file>', 'configuration file (default: ./bidrop.yaml)')
+    .option('--debug', 'log every call at debug level and show stack traces')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices([
+        'debug',
+        'info',
+        'warn',
+        'error',
+        'silent',
+      ]),
+    )
+    .option('--json-logs', 'write logs as JSON lines')
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  const action =
+    (name: string) =>
+    async (...received: unknown[]): Promise<void> => {
+      const command = received.at(-1) as Command;
+      const options = command.opts<Record<string, unknown>>();
+      const args = received.slice(0, -2).flat() as string[];
+      const globals = program.opts<GlobalOptions>();
+      debug = Boolean(globals.debug);
+      const logger = createLogger({
+        level: (debug
+          ? 'debug'
+          : (globals.logLevel ?? process.env.BIDROP_LOG_LEVEL ?? 'warn')) as 'warn',
+        json: Boolean(globals.jsonLogs) || name === 'serve',
+        stream: stderr,
+      });
+      const ctx: CliContext = {
+        logger,
+        stdout,
+        stderr,
+        signal: controller.signal,
+        debug,
+        configPath: globals.config,
+      };
+      const module = (await import(`./commands/${name}.js`)) as CommandModule;
+      exitCode = await module.default(ctx, args, options);
+    };
+
+  program
+    .command('init')
+    .description('write a commented bidrop.yaml to start from')
+    .option('-f, --force', 'overwrite an existing file')
+    .argument('[file]', 'where to write it', 'bidrop.yaml')
+    .action(action('init'));
+
+  const auth = program.command('auth').description('authorise bidrop to reach Dropbox');
+  auth
+    .command('dropbox')
+    .description('authorise a Dropbox destination (OAuth 2 with PKCE)')
+    .option('-d, --destination <name>', 'destination in bidrop.yaml')
+    .option('--no-browser', 'print the URL and paste the code instead of opening a browser')
+    .action(action('auth-dropbox'));
+  auth
+    .command('status')
+    .description('show which accounts are authorised and until when (never the tokens)')
+    .option('-d, --destination <name>', 'destination in bidrop.yaml')
+    .action(action('auth-status'));
+  auth
+    .command('revoke')
+    .description('revoke the Dropbox tokens and forget them')
+    .option('-d, --destination <name>', 'destination in bidrop.yaml')
+    .action(action('auth-revoke'));
+
+  program
+    .command('docs')
+    .description('list Web Intelligence documents on the BI platform')
+    .option('--folder <path>', 'only documents in this folder, e.g. "/Sales"')
+    .option('--query <cms-query>', 'a CMS query, e.g. "SELECT ... FROM CI_INFOOBJECTS WHERE ..."')
+    .option('--json', 'print JSON')
+    .action(action('docs'));
+
+  program
+    .command('export')
+    .description('export one document to a file')
+    .argument('<document>', 'document id, CUID or folder path')
+    .addOption(
+      new Option('-f, --format <format>', 'export format')
+        .choices(['pdf', 'xlsx', 'xls', 'csv'])
+        .default('pdf'),
+    )
+    .option('-r, --report <name>', 'export one report (tab) instead of the whole document')
+    .option('-p, --prompt <name=value>', 'answer a prompt (repeat for more values)', collect)
+    .requiredOption('-o, --output <file>', 'file to write')
+    .action(action('export'));
+
+  program
+    .command('upload')
+    .description('upload a file to a Dropbox destination')
+    .argument('<file>', 'local file')
+    .argument('<target>', 'destination:/path, e.g. team-dropbox:/Reports/sales.pdf')
+    .addOption(
+      new Option('--conflict <policy>', 'when the file exists')
+        .choices(['overwrite', 'add', 'fail'])
+        .default('overwrite'),
+    )
+    .option('--skip-unchanged', 'upload nothing when the same content is already there')
+    .option('--shared-link', 'create (or reuse) a shared link and print it')
+    .action(action('upload'));
+
+  program
+    .command('run')
+    .description('run publications now')
+    .argument('[publications...]', 'publication names (default: all)')
+    .option('--dry-run', 'print what would be delivered where, and do nothing')
+    .option('--resume', 'finish the last interrupted run instead of starting a new one')
+    .option('--json', 'print JSON lines instead of a progress display')
+    .action(action('run'));
+
+  program
+    .command('history')
+    .description('show past runs and what each delivered')
+    .argument('[publication]', 'only this publication')
+    .option('--run <id>', 'one run, with its deliveries')
+    .option('-n, --limit <n>', 'how many runs', '20')
+    .option('--json', 'print JSON')
+    .action(action('history'));
+
+  program
+    .command('serve')
+    .description('run publications on their schedules until stopped')
+    .action(action('serve'));
+
+  program
+    .command('emulate')
+    .description('start local stand-ins for the BI platform and Dropbox')
+    .argument('[which]', 'bi, dropbox or both', 'both')
+    .option('--port <n>', 'port (default: any free port)')
+    .option('--bi-port <n>', 'BI emulator port when starting both')
+    .option('--dropbox-port <n>', 'Dropbox emulator port when starting both')
+    .option('--data <dir>', 'where the Dropbox emulator keeps its files')
+    .action(action('emulate'));
+
+  program
+    .command('demo')
+    .description('the whole flow against the bundled emulators, on this machine')
+    .option('--keep', 'keep the emulators running at the end')
+    .action(action('demo'));
+
+  const workflow = program.command('workflow').description('run Azot XML workflows');
+  workflow
+    .command('run')
+    .description('run an Azot workflow, unchanged')
+    .argument('<file>', 'workflow XML file')
+    .argument('[arguments...]', 'name=value arguments, or positional values')
+    .option('--report <file>', 'write a JUnit XML report')
+    .action(action('workflow-run'));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, stderr, debug);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function reportError(error: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof AbortedError) {
+    stderr.write(`bidrop: ${error.message}\n`);
+    return ExitCode.interrupted;
+  }
+  if (error instanceof BidropError) {
+    stderr.write(`bidrop: ${describeError(error)}\n`);
+    if (debug && error.stack) stderr.write(`${error.stack}\n`);
+    return error instanceof ConfigError ? ExitCode.usage : ExitCode.failed;
+  }
+  stderr.write(
+    `bidrop: unexpected error: ${describeError(error)}\n` +
+      (debug
+        ? `${(error as Error)?.stack ?? ''}\n`
+        : 'Run again with --debug for details, and please report it.\n'),
+  );
+  return ExitCode.failed;
+}
