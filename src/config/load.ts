@@ -73,8 +73,12 @@ export function parseConfig(
   problems.push(...interpolate(doc, env, place));
   const data = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(data);
-  if (!parsed.success)
-    problems.push(...parsed.error.issues.flatMap((issue) => locate(issue, doc, place)));
+  if (!parsed.success) {
+    // A value emptied by a missing variable is already reported as such.
+    const reported = new Set(problems.map((p) => p.key));
+    const found = parsed.error.issues.flatMap((issue) => locate(issue, doc, place));
+    problems.push(...found.filter((p) => !reported.has(p.key)));
+  }
   if (problems.length) throw new ConfigFileError(file, problems);
 
   const config = parsed.data!;

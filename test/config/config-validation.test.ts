@@ -73,7 +73,7 @@ describe('configuration validation', () => {
       .replace('Region: [EMEA, APAC, AMER]', 'Region: []')
       .replace('to: team-dropbox:', 'to: team-dropbx:');
     expect(problemsOf(text)).toEqual([
-      '19:15 publications.daily-sales.prompts.Region: a prompt list must not be empty',
+      '18:15 publications.daily-sales.prompts.Region: a prompt list must not be empty',
     ]);
     expect(problemsOf(valid.replace('to: team-dropbox:', 'to: team-dropbx:'))).toEqual([
       '20:9 publications.daily-sales.to: names destination "team-dropbx", which is not declared under destinations (declared: team-dropbox)',
