@@ -76,7 +76,7 @@ describe('configuration validation', () => {
       '18:15 publications.daily-sales.prompts.Region: a prompt list must not be empty',
     ]);
     expect(problemsOf(valid.replace('to: team-dropbox:', 'to: team-dropbx:'))).toEqual([
-      '20:9 publications.daily-sales.to: names destination "team-dropbx", which is not declared under destinations (declared: team-dropbox)',
+      '19:9 publications.daily-sales.to: names destination "team-dropbx", which is not declared under destinations (declared: team-dropbox)',
     ]);
   });
 
