@@ -37,6 +37,8 @@ export interface ExportedStream {
   body: Readable;
   /** Bytes expected, when the server said. */
   size?: number;
+  /** Data rows the refresh returned, when the source knows; 0 marks an empty report. */
+  rows?: number;
   /** Closes the document and gives the session back; idempotent; runs on success and failure. */
   release(): Promise<void>;
 }
