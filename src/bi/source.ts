@@ -1,0 +1,347 @@
+/**
+ * The BI source: the Source seam of core/delivery.ts on top of the session pool. Every operation
+ * holds one session for its whole length, and when that session's token expired (401) it logs on
+ * again and starts the operation over once, because the server forgot the opened document too.
+ */
+import type { BiConnection } from '../config/index.js';
+import {
+  BiError,
+  BidropError,
+  defaultRetryPolicy,
+  type DocumentInfo,
+  type DocumentRef,
+  type ExportedStream,
+  type ExportRequest,
+  type RetryPolicy,
+} from '../core/index.js';
+import { biError, BiErrorCode } from './codes.js';
+import {
+  closeDocument,
+  findReport,
+  listDocuments,
+  listReportTabs,
+  openDocument,
+  refreshedRows,
+} from './documents.js';
+import type { BiEvent } from './events.js';
+import { startExport } from './export.js';
+import { abortReason, BiHttp } from './http.js';
+import {
+  documentNotFound,
+  documentsByQuery,
+  documentsInFolder,
+  FolderPaths,
+  infoObject,
+  objectByPath,
+  pathSegments,
+  toDocumentInfo,
+  type InfoObject,
+} from './infostore.js';
+import { logoff, logon } from './logon.js';
+import { SessionPool, type Session } from './pool.js';
+import { answerAndRefresh, readPrompts, type PromptInfo } from './prompts.js';
+import type { Scope } from './scope.js';
+
+export interface BiSourceOptions {
+  /** Wait for a free session when the licence is exhausted (default: the connection's, or 5 min). */
+  sessionWaitMs?: number;
+  /** Bound on opening, answering, refreshing and starting one export (default 30 min). */
+  exportTimeoutMs?: number;
+  retry?: RetryPolicy;
+  onEvent?: (event: BiEvent) => void;
+}
+
+export type DocumentSelector = { folder: string; recursive?: boolean } | { query: string };
+
+export interface BiSource {
+  export(request: ExportRequest): Promise<ExportedStream>;
+  findDocuments(selector: DocumentSelector, signal?: AbortSignal): Promise<DocumentInfo[]>;
+  resolveDocument(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo>;
+  listReports(ref: DocumentRef, signal?: AbortSignal): Promise<string[]>;
+  listPrompts(ref: DocumentRef, signal?: AbortSignal): Promise<PromptInfo[]>;
+  /** Sessions logged on right now. */
+  openSessions(): number;
+  /** Logs off every session; idempotent; runs every step even if one fails. */
+  close(): Promise<void>;
+}
+
+/** Defaults of bidrop.yaml's bi section (config/schema.ts), for callers without a config file. */
+const defaultSessionWaitMs = 300_000;
+const defaultExportTimeoutMs = 1_800_000;
+
+/** A BI source for one connection. Nothing is sent before the first call. */
+export function createBiSource(connection: BiConnection, options: BiSourceOptions = {}): BiSource {
+  return new RestBiSource(connection, options);
+}
+
+class RestBiSource implements BiSource {
+  private readonly http: BiHttp;
+  private readonly pool: SessionPool;
+  private readonly folders = new FolderPaths();
+  private readonly emit: (event: BiEvent) => void;
+  private readonly exportTimeoutMs: number;
+  private closing: Promise<void> | undefined;
+
+  constructor(connection: BiConnection, options: BiSourceOptions) {
+    this.emit = options.onEvent ?? (() => {});
+    this.http = new BiHttp(connection.url, {
+      retry: options.retry ?? defaultRetryPolicy,
+      onEvent: this.emit,
+    });
+    this.exportTimeoutMs =
+      options.exportTimeoutMs ??
+      (connection.exportTimeoutSeconds !== undefined
+        ? connection.exportTimeoutSeconds * 1000
+        : defaultExportTimeoutMs);
+    this.pool = new SessionPool({
+      max: connection.sessions,
+      waitMs:
+        options.sessionWaitMs ??
+        (connection.sessionWaitSeconds !== undefined
+          ? connection.sessionWaitSeconds * 1000
+          : defaultSessionWaitMs),
+      logon: (signal) => logon(this.http, connection, signal),
+      logoff: (token) => logoff(this.http, token),
+      onEvent: this.emit,
+    });
+  }
+
+  openSessions(): number {
+    return this.pool.size;
+  }
+
+  async findDocuments(selector: DocumentSelector, signal?: AbortSignal): Promise<DocumentInfo[]> {
+    return this.withSession(signal, async (scope) => {
+      if ('query' in selector) {
+        const found = await documentsByQuery(scope, selector.query);
+        return Promise.all(found.map((o) => this.describe(scope, o)));
+      }
+      if (pathSegments(selector.folder).length === 0 && selector.recursive) {
+        // Everything: Raylight's own list is one paged call instead of a walk of every folder.
+        const documents = await listDocuments(scope);
+        return Promise.all(
+          documents.map(async ({ folderId, state: _state, ...info }) => {
+            const folder =
+              folderId === undefined ? undefined : await this.folders.ofFolder(scope, folderId);
+            return folder === undefined ? info : { ...info, folder: folder || '/' };
+          }),
+        );
+      }
+      return documentsInFolder(scope, selector.folder, selector.recursive ?? false);
+    });
+  }
+
+  async resolveDocument(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo> {
+    return this.withSession(signal, (scope) => this.resolve(scope, ref));
+  }
+
+  async listReports(ref: DocumentRef, signal?: AbortSignal): Promise<string[]> {
+    return this.withSession(signal, (scope) =>
+      this.withOpenDocument(scope, ref, async (document) =>
+        (await listReportTabs(scope, document.id)).map((r) => r.name),
+      ),
+    );
+  }
+
+  async listPrompts(ref: DocumentRef, signal?: AbortSignal): Promise<PromptInfo[]> {
+    return this.withSession(signal, (scope) =>
+      this.withOpenDocument(scope, ref, (document) => readPrompts(scope, document.id)),
+    );
+  }
+
+  async export(request: ExportRequest): Promise<ExportedStream> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => {
+      timeout.abort(
+        biError(
+          BiErrorCode.exportTimeout,
+          `The export did not start within ${Math.round(this.exportTimeoutMs / 1000)} s`,
+          {
+            hint: 'Raise bi.exportTimeoutSeconds, or narrow the prompts so the refresh is shorter.',
+          },
+        ),
+      );
+    }, this.exportTimeoutMs);
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, timeout.signal])
+      : timeout.signal;
+
+    try {
+      const session = await this.pool.acquire(signal);
+      const scope: Scope = { http: this.http, session, signal };
+      try {
+        return await this.retryOnExpiry(scope, () => this.exportOnce(scope, request));
+      } catch (error) {
+        await this.pool.release(session, { discard: expired(error) });
+        throw error;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One attempt: resolve, open, pick the report, answer and refresh, start the download. */
+  private async exportOnce(scope: Scope, request: ExportRequest): Promise<ExportedStream> {
+    const document = await this.resolve(scope, request.document);
+    await openDocument(scope, document.id);
+
+    let started;
+    let rows: number | undefined;
+    try {
+      let reportId: number | undefined;
+      if (request.report !== undefined) {
+        reportId = findReport(
+          await listReportTabs(scope, document.id),
+          request.report,
+          document.name,
+        ).id;
+      } else if (request.format === 'csv') {
+        // Whole-document CSV is not known to work (§3.4); a one-report document needs no choice.
+        const reports = await listReportTabs(scope, document.id);
+        if (reports.length === 1) reportId = reports[0]!.id;
+      }
+      await answerAndRefresh(scope, document.id, request.prompts ?? {});
+      rows = await refreshedRows(scope, document.id);
+      started = await startExport(scope, document.id, request.format, reportId);
+    } catch (error) {
+      if (!expired(error)) await this.closeQuietly(scope, document.id);
+      throw error;
+    }
+
+    const { response, contentType, size } = started;
+    let released: Promise<void> | undefined;
+    const release = (): Promise<void> =>
+      (released ??= (async () => {
+        if (!response.body.readableEnded) response.body.destroy();
+        const closed = await this.closeQuietly({ ...scope, signal: undefined }, document.id);
+        await this.pool.release(scope.session, { discard: !closed });
+      })());
+
+    return {
+      document,
+      contentType,
+      body: response.body,
+      ...(size !== undefined && { size }),
+      ...(rows !== undefined && { rows }),
+      release,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.pool.close().catch(() => {});
+      await this.http.close();
+    })();
+    return this.closing;
+  }
+
+  /** Runs `operation` with a session of its own, re-logging on once if the token expired. */
+  private async withSession<T>(
+    signal: AbortSignal | undefined,
+    operation: (scope: Scope) => Promise<T>,
+  ): Promise<T> {
+    const session = await this.pool.acquire(signal);
+    const scope: Scope = { http: this.http, session, signal };
+    let discard = false;
+    try {
+      return await this.retryOnExpiry(scope, () => operation(scope));
+    } catch (error) {
+      discard = expired(error);
+      throw error;
+    } finally {
+      await this.pool.release(session, { discard });
+    }
+  }
+
+  private async retryOnExpiry<T>(scope: Scope, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!expired(error)) throw error;
+      if (scope.signal?.aborted) throw abortReason(scope.signal);
+      await this.pool.relogon(scope.session, scope.signal);
+      return operation();
+    }
+  }
+
+  private async withOpenDocument<T>(
+    scope: Scope,
+    ref: DocumentRef,
+    operation: (document: DocumentInfo) => Promise<T>,
+  ): Promise<T> {
+    const document = await this.resolve(scope, ref);
+    await openDocument(scope, document.id);
+    try {
+      return await operation(document);
+    } finally {
+      await this.closeQuietly(scope, document.id);
+    }
+  }
+
+  /** Closes a document; a failure is reported as an event, and the answer says if it worked. */
+  private async closeQuietly(scope: Scope, documentId: number): Promise<boolean> {
+    try {
+      await closeDocument(scope, documentId);
+      return true;
+    } catch (error) {
+      this.emit({
+        type: 'cleanup-failed',
+        step: `close document ${documentId}`,
+        code: error instanceof BidropError ? error.code : 'ERROR',
+        message: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
+  }
+
+  /** A document reference made concrete, checked to be a Web Intelligence document. */
+  private async resolve(scope: Scope, ref: DocumentRef): Promise<DocumentInfo> {
+    if (ref.kind === 'path') {
+      const object = await objectByPath(scope, ref.path);
+      const folder = `/${pathSegments(ref.path).slice(0, -1).join('/')}`;
+      return toDocumentInfo(object, folder);
+    }
+
+    const what = ref.kind === 'id' ? `id ${ref.id}` : `CUID ${ref.cuid}`;
+    let object: InfoObject | undefined;
+    try {
+      object = await infoObject(scope, ref.kind === 'id' ? ref.id : { cuid: ref.cuid });
+    } catch (error) {
+      if (!(error instanceof BiError) || error.code !== BiErrorCode.documentNotFound) throw error;
+      object = await this.lookUpByQuery(scope, ref);
+      if (!object) throw error;
+    }
+    if (object.type && !/^webi$/i.test(object.type)) {
+      throw documentNotFound(
+        `The object with ${what} is a ${object.type}, not a Web Intelligence document`,
+      );
+    }
+    return this.describe(scope, object);
+  }
+
+  /** The CMS query fallback for servers whose infostore does not answer by id or CUID (§6.3). */
+  private async lookUpByQuery(scope: Scope, ref: DocumentRef): Promise<InfoObject | undefined> {
+    let where: string;
+    if (ref.kind === 'id') where = `SI_ID=${ref.id}`;
+    else if (ref.kind === 'cuid' && /^[\w.-]+$/.test(ref.cuid)) where = `SI_CUID='${ref.cuid}'`;
+    else return undefined;
+
+    const query = `SELECT SI_ID, SI_CUID, SI_NAME, SI_KIND, SI_PARENT_FOLDER, SI_UPDATE_TS FROM CI_INFOOBJECTS WHERE ${where} AND SI_INSTANCE=0`;
+    try {
+      return (await documentsByQuery(scope, query))[0];
+    } catch (error) {
+      if (error instanceof BiError && error.code === BiErrorCode.notFound) return undefined;
+      throw error;
+    }
+  }
+
+  private async describe(scope: Scope, object: InfoObject): Promise<DocumentInfo> {
+    return toDocumentInfo(object, await this.folders.of(scope, object));
+  }
+}
+
+function expired(error: unknown): boolean {
+  return error instanceof BiError && error.code === BiErrorCode.sessionExpired;
+}
+
+export type { Session };
