@@ -84,11 +84,12 @@ export class DropboxClient {
 
   private async send<T>(call: Call, token: string): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    let body: Uint8Array | string | undefined;
+    // Chunks are views of a plain ArrayBuffer; the cast satisfies fetch's narrower BodyInit type.
+    let body: Uint8Array<ArrayBuffer> | string | undefined;
     if (call.host === 'content') {
       headers['content-type'] = 'application/octet-stream';
       headers['dropbox-api-arg'] = headerSafeJson(call.arg);
-      body = call.body;
+      body = call.body as Uint8Array<ArrayBuffer> | undefined;
     } else if (call.arg !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(call.arg);

@@ -64,10 +64,7 @@ export function validateDropboxPath(path: string): void {
 const controls = /[\u0000-\u001f\u007f]/g;
 
 function printable(name: string): string {
-  return name.replace(
-    controls,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return name.replace(controls, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
