@@ -117,6 +117,10 @@ export async function main(
     .option('--folder <path>', 'only documents in this folder, e.g. "/Sales"')
     .option('--query <cms-query>', 'a CMS query, e.g. "SELECT ... FROM CI_INFOOBJECTS WHERE ..."')
     .option('--json', 'print JSON')
+    .option('--bi-url <url>', 'BI RESTful web services URL, e.g. http://bo:6405/biprws')
+    .option('--bi-user <name>', 'BI user name')
+    .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
+    .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)')
     .action(action('docs'));
 
   program
@@ -131,6 +135,10 @@ export async function main(
     .option('-r, --report <name>', 'export one report (tab) instead of the whole document')
     .option('-p, --prompt <name=value>', 'answer a prompt (repeat for more values)', collect)
     .requiredOption('-o, --output <file>', 'file to write')
+    .option('--bi-url <url>', 'BI RESTful web services URL, e.g. http://bo:6405/biprws')
+    .option('--bi-user <name>', 'BI user name')
+    .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
+    .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)')
     .action(action('export'));
 
   program
