@@ -50,9 +50,15 @@ export function authorizationServer(endpoints: DropboxEndpoints): oauth.Authoriz
   };
 }
 
-function clientAuth(appSecret: string | undefined): oauth.ClientAuth {
-  // With a secret the token call uses HTTP Basic (§2.4 option 1); without, PKCE alone (option 3).
-  return appSecret ? oauth.ClientSecretBasic(appSecret) : oauth.None();
+function clientAuth(appKey: string, appSecret: string | undefined): oauth.ClientAuth {
+  if (!appSecret) return oauth.None(); // PKCE alone: client_id in the body (§2.4 option 3).
+  // HTTP Basic as Dropbox documents it: base64("KEY:SECRET") of the raw values (§2.4 option 1).
+  // oauth4webapi's ClientSecretBasic form-encodes them first (RFC 6749 §2.3.1), which changes
+  // keys or secrets holding characters such as "-".
+  const credentials = Buffer.from(`${appKey}:${appSecret}`, 'utf8').toString('base64');
+  return (_as, _client, _body, headers) => {
+    headers.set('authorization', `Basic ${credentials}`);
+  };
 }
 
 function requestOptions(
@@ -200,7 +206,7 @@ async function exchangeCode(
     const response = await oauth.authorizationCodeGrantRequest(
       as,
       client,
-      clientAuth(options.appSecret),
+      clientAuth(options.appKey, options.appSecret),
       callback,
       redirectUri,
       verifier,
@@ -233,7 +239,7 @@ export async function refreshAccessToken(
     const response = await oauth.refreshTokenGrantRequest(
       as,
       client,
-      clientAuth(options.appSecret),
+      clientAuth(options.appKey, options.appSecret),
       options.refreshToken,
       requestOptions(options.endpoints, options.signal),
     );
