@@ -26,6 +26,20 @@ function lineOf(text: string, index: number): number {
 }
 
 /**
+ * xmldom places a tag mismatch at the opening tag; the fault is the closing tag that does not
+ * match, so point there instead.
+ */
+function faultLine(text: string, problem: { message: string; line: number }): number {
+  const mismatch = /tag mismatch: "[^"]*" != "([^"]*)"/.exec(problem.message);
+  if (!mismatch) return problem.line;
+  let offset = 0;
+  for (let line = 1; line < problem.line && offset >= 0; line++)
+    offset = text.indexOf('\n', offset) + 1;
+  const closing = text.indexOf(`</${mismatch[1]}`, Math.max(0, offset));
+  return closing < 0 ? problem.line : lineOf(text, closing);
+}
+
+/**
  * Parses `text` into a DOM or throws a WorkflowError naming `file` and the line. `what` says in
  * the message what was being read ("workflow", "response of call 'Logon'").
  */
@@ -55,7 +69,7 @@ export function parseXml(text: string, file: string, what = 'workflow'): Documen
   try {
     document = parser.parseFromString(text, 'text/xml');
   } catch (error) {
-    const line = problem?.line ?? 1;
+    const line = problem ? faultLine(text, problem) : 1;
     const message = problem?.message ?? (error instanceof Error ? error.message : String(error));
     throw new WorkflowError(
       'WORKFLOW_INVALID_XML',
