@@ -212,7 +212,11 @@ class RestBiSource implements BiSource {
     let released: Promise<void> | undefined;
     const release = (): Promise<void> =>
       (released ??= (async () => {
-        if (!response.body.readableEnded) response.body.destroy();
+        if (!response.body.readableEnded) {
+          // undici reports an unread body's destruction as an error; nobody is listening any more.
+          response.body.on('error', () => {});
+          response.body.destroy();
+        }
         const closed = await this.closeQuietly({ ...scope, signal: undefined }, document.id);
         await this.pool.release(scope.session, { discard: !closed });
       })());
