@@ -38,6 +38,9 @@ export interface AuthorizeOptions {
 /** Default loopback redirect; Dropbox allows plain http only for localhost (§2.1). */
 export const defaultRedirectUri = 'http://localhost:0/oauth/callback';
 
+/** Stands for "no redirect_uri" where oauth4webapi insists on one; removed before sending. */
+const NO_REDIRECT = 'urn:bidrop:no-redirect';
+
 /** The token endpoint's route, for events and errors. */
 export const TOKEN_ROUTE = '/oauth2/token';
 
@@ -70,7 +73,7 @@ function requestOptions(
     ...(usesPlainHttp(endpoints) && { [oauth.allowInsecureRequests]: true }),
     // The no-redirect flow must send no redirect_uri at all (§2.2); oauth4webapi always sets one.
     [oauth.customFetch]: (url, init) => {
-      if (init.body instanceof URLSearchParams && init.body.get('redirect_uri') === '') {
+      if (init.body instanceof URLSearchParams && init.body.get('redirect_uri') === NO_REDIRECT) {
         init.body.delete('redirect_uri');
       }
       return fetch(url, init);
@@ -95,7 +98,7 @@ export async function authorize(options: AuthorizeOptions): Promise<StoredTokens
   url.searchParams.set('token_access_type', 'offline');
 
   let callback: URLSearchParams;
-  let redirectUri = '';
+  let redirectUri = NO_REDIRECT;
   if (options.readCode) {
     await options.openUrl(url.href);
     callback = pastedCallback(as, client, (await options.readCode()).trim(), state);
