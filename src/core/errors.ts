@@ -98,7 +98,8 @@ export function describeError(error: unknown): string {
   if (error instanceof BidropError) {
     const where = error.endpoint ? ` (${error.method ?? 'call'} ${error.endpoint})` : '';
     const hint = error.hint ? ` ${error.hint}` : '';
-    return `${error.code}: ${error.message}${where}.${hint}`.replace(/\.\./g, '.');
+    // Collapse the ".." where a sentence joins another, never inside a path such as "/a/../b".
+    return `${error.code}: ${error.message}${where}.${hint}`.replace(/\.\.(?= |$)/g, '.');
   }
   return error instanceof Error ? error.message : String(error);
 }
