@@ -81,7 +81,7 @@ export class SessionPool {
       if (remaining <= 0) {
         throw biError(
           BiErrorCode.licenceExhausted,
-          `No BI session licence became free in ${Math.round(this.options.waitMs / 1000)} s`,
+          `No BI session licence became free in ${formatWait(this.options.waitMs)}`,
           {
             hint: 'Every concurrent-session licence is in use: run later, lower bi.sessions, raise bi.sessionWaitSeconds, or ask the BI administrator for more licences.',
           },
@@ -216,4 +216,8 @@ export class SessionPool {
       this.waiters.push(done);
     });
   }
+}
+
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
