@@ -14,6 +14,7 @@ import {
 } from '../core/index.js';
 import { isLoopbackHost, usesPlainHttp, type DropboxEndpoints } from './endpoints.js';
 import { startLoopbackReceiver } from './loopback.js';
+import type { DropboxEventListener } from './events.js';
 import type { StoredTokens } from './token-store.js';
 
 export interface AuthorizeOptions {
@@ -25,6 +26,8 @@ export interface AuthorizeOptions {
   /** When set, no loopback server: the user pastes the code shown by Dropbox (no-redirect flow). */
   readCode?: () => Promise<string>;
   signal?: AbortSignal;
+  /** Request events for the token call (never carrying a token). */
+  onEvent?: DropboxEventListener;
   /** How long to wait for the browser's redirect; default 5 minutes. */
   timeoutMs?: number;
   /**
@@ -67,16 +70,32 @@ function clientAuth(appKey: string, appSecret: string | undefined): oauth.Client
 function requestOptions(
   endpoints: DropboxEndpoints,
   signal: AbortSignal | undefined,
+  onEvent: DropboxEventListener | undefined,
 ): oauth.TokenEndpointRequestOptions {
   return {
     ...(signal && { signal }),
     ...(usesPlainHttp(endpoints) && { [oauth.allowInsecureRequests]: true }),
-    // The no-redirect flow must send no redirect_uri at all (§2.2); oauth4webapi always sets one.
-    [oauth.customFetch]: (url, init) => {
+    [oauth.customFetch]: async (url, init) => {
+      // The no-redirect flow must send no redirect_uri at all (§2.2); oauth4webapi always sets one.
       if (init.body instanceof URLSearchParams && init.body.get('redirect_uri') === NO_REDIRECT) {
         init.body.delete('redirect_uri');
       }
-      return fetch(url, init);
+      const started = performance.now();
+      const ms = (): number => Math.round(performance.now() - started);
+      try {
+        const response = await fetch(url, init);
+        onEvent?.({ type: 'request', route: TOKEN_ROUTE, status: response.status, ms: ms() });
+        return response;
+      } catch (error) {
+        onEvent?.({
+          type: 'request',
+          route: TOKEN_ROUTE,
+          status: 0,
+          ms: ms(),
+          error: 'NETWORK_ERROR',
+        });
+        throw error;
+      }
     },
   };
 }
@@ -213,7 +232,7 @@ async function exchangeCode(
       callback,
       redirectUri,
       verifier,
-      requestOptions(options.endpoints, options.signal),
+      requestOptions(options.endpoints, options.signal, options.onEvent),
     );
     const result = await oauth.processAuthorizationCodeResponse(as, client, response);
     return toStoredTokens(result);
@@ -230,6 +249,7 @@ export interface RefreshOptions {
   /** Destination name, for the hint naming the command to run. */
   destination?: string;
   signal?: AbortSignal | undefined;
+  onEvent?: DropboxEventListener | undefined;
 }
 
 /** Trades the refresh token for a new access token (§2.4 grant refresh_token). */
@@ -244,7 +264,7 @@ export async function refreshAccessToken(
       client,
       clientAuth(options.appKey, options.appSecret),
       options.refreshToken,
-      requestOptions(options.endpoints, options.signal),
+      requestOptions(options.endpoints, options.signal, options.onEvent),
     );
     const result = await oauth.processRefreshTokenResponse(as, client, response);
     const tokens = toStoredTokens(result);

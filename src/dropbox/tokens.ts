@@ -123,6 +123,7 @@ export class AccessTokens implements TokenSource {
           refreshToken,
           destination: this.options.destination,
           signal,
+          onEvent: this.options.onEvent,
         }),
       {
         policy: this.options.retry ?? defaultRetryPolicy,

@@ -17,7 +17,7 @@ async function browser(url: string): Promise<void> {
 }
 
 /** Plays the user of the no-redirect flow: read the code off the page. */
-function pasting(): Pick<AuthorizeOptions, 'openUrl' | 'readCode'> {
+function pasting(): { openUrl: AuthorizeOptions['openUrl']; readCode: () => Promise<string> } {
   let code = '';
   return {
     openUrl: async (url) => {
