@@ -67,7 +67,7 @@ export class ResponseReader {
       if (!expanded.startsWith('${xpath') || !expanded.includes(prefix)) continue;
       const start = expanded.indexOf(prefix) + prefix.length;
       const expression = substitute(expanded.slice(start, expanded.lastIndexOf('}')), lookup);
-      return this.xpath(kind, expression, where);
+      return this.xpath(kind, expression, value, where);
     }
     if (expanded.startsWith('${azot-replace:')) {
       const body = expanded.slice('${azot-replace:'.length, expanded.lastIndexOf('}'));
@@ -87,7 +87,12 @@ export class ResponseReader {
     return expanded;
   }
 
-  private xpath(kind: 'xpath-expr' | 'xpath-eval', expression: string, where: Location): string {
+  private xpath(
+    kind: 'xpath-expr' | 'xpath-eval',
+    expression: string,
+    written: string,
+    where: Location,
+  ): string {
     const document = this.parsed(where);
     const resolver = {
       lookupNamespaceURI: (prefix: string | null) => this.uriOf(prefix ?? ''),
@@ -99,7 +104,9 @@ export class ResponseReader {
     } catch (error) {
       throw new WorkflowError(
         'WORKFLOW_INVALID_XPATH',
-        `${at(where)}: the XPath "${expression}" cannot be evaluated: ${(error as Error).message}`,
+        // The value as written, not as expanded: an expansion cut short by a stray "}" can hold
+        // part of a secret, which redaction no longer recognises.
+        `${at(where)}: the XPath in "${written}" cannot be evaluated: ${(error as Error).message}`,
         {
           hint: 'Check the expression; in a namespaced response set namespaceAware="true" and use its prefixes.',
           cause: error,
