@@ -27,12 +27,9 @@ import type { BiEvent } from './events.js';
 import { startExport } from './export.js';
 import { abortReason, BiHttp } from './http.js';
 import {
-  documentNotFound,
   documentsByQuery,
   documentsInFolder,
   FolderPaths,
-  infoObject,
-  objectByPath,
   pathSegments,
   toDocumentInfo,
   type InfoObject,
@@ -40,6 +37,7 @@ import {
 import { logoff, logon } from './logon.js';
 import { SessionPool, type Session } from './pool.js';
 import { answerAndRefresh, readPrompts, type PromptInfo } from './prompts.js';
+import { resolveDocumentRef } from './resolve.js';
 import type { Scope } from './scope.js';
 
 export interface BiSourceOptions {
@@ -298,45 +296,8 @@ class RestBiSource implements BiSource {
     }
   }
 
-  /** A document reference made concrete, checked to be a Web Intelligence document. */
-  private async resolve(scope: Scope, ref: DocumentRef): Promise<DocumentInfo> {
-    if (ref.kind === 'path') {
-      const object = await objectByPath(scope, ref.path);
-      const folder = `/${pathSegments(ref.path).slice(0, -1).join('/')}`;
-      return toDocumentInfo(object, folder);
-    }
-
-    const what = ref.kind === 'id' ? `id ${ref.id}` : `CUID ${ref.cuid}`;
-    let object: InfoObject | undefined;
-    try {
-      object = await infoObject(scope, ref.kind === 'id' ? ref.id : { cuid: ref.cuid });
-    } catch (error) {
-      if (!(error instanceof BiError) || error.code !== BiErrorCode.documentNotFound) throw error;
-      object = await this.lookUpByQuery(scope, ref);
-      if (!object) throw error;
-    }
-    if (object.type && !/^webi$/i.test(object.type)) {
-      throw documentNotFound(
-        `The object with ${what} is a ${object.type}, not a Web Intelligence document`,
-      );
-    }
-    return this.describe(scope, object);
-  }
-
-  /** The CMS query fallback for servers whose infostore does not answer by id or CUID (§6.3). */
-  private async lookUpByQuery(scope: Scope, ref: DocumentRef): Promise<InfoObject | undefined> {
-    let where: string;
-    if (ref.kind === 'id') where = `SI_ID=${ref.id}`;
-    else if (ref.kind === 'cuid' && /^[\w.-]+$/.test(ref.cuid)) where = `SI_CUID='${ref.cuid}'`;
-    else return undefined;
-
-    const query = `SELECT SI_ID, SI_CUID, SI_NAME, SI_KIND, SI_PARENT_FOLDER, SI_UPDATE_TS FROM CI_INFOOBJECTS WHERE ${where} AND SI_INSTANCE=0`;
-    try {
-      return (await documentsByQuery(scope, query))[0];
-    } catch (error) {
-      if (error instanceof BiError && error.code === BiErrorCode.notFound) return undefined;
-      throw error;
-    }
+  private resolve(scope: Scope, ref: DocumentRef): Promise<DocumentInfo> {
+    return resolveDocumentRef(scope, ref, this.folders);
   }
 
   private async describe(scope: Scope, object: InfoObject): Promise<DocumentInfo> {
