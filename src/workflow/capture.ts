@@ -132,6 +132,13 @@ export class ResponseReader {
     try {
       this.document = parseXml(text, `response of call '${this.callName}'`, 'response');
     } catch (error) {
+      if (error instanceof WorkflowError && error.code === 'WORKFLOW_DTD_REFUSED') {
+        throw new WorkflowError(
+          'WORKFLOW_DTD_REFUSED',
+          `${at(where)}: the response of '${this.callName}' declares a DOCTYPE, which bidrop refuses to read`,
+          { hint: 'A BI or Dropbox response never needs one; check what answered this call.' },
+        );
+      }
       throw new WorkflowError(
         'WORKFLOW_RESPONSE_NOT_XML',
         `${at(where)}: an XPath capture needs an XML response, and the response of '${this.callName}' is not XML`,
