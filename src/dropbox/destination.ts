@@ -234,10 +234,14 @@ async function hashFirst(
     await cleanup();
     throw error;
   }
+  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
   return {
     hash: hasher.digest(),
-    stream: createReadStream(file, { highWaterMark: 1024 * 1024 }),
-    cleanup,
+    stream,
+    cleanup: async () => {
+      stream.destroy();
+      await cleanup();
+    },
   };
 }
 
