@@ -229,7 +229,12 @@ export class Engine {
       if (error instanceof AbortedError) throw error;
       result.outcome = 'error';
       result.code = error instanceof BidropError ? error.code : 'WORKFLOW_CALL_ERROR';
-      result.message = redact(error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      // Every message names the XML it came from; network errors do not know it themselves.
+      const located = message.startsWith(`${step.file}:`)
+        ? message
+        : `${at(step.request ?? step)}: ${message}`;
+      result.message = redact(located);
     }
     result.endTime = Date.now();
     this.calls.push(result);

@@ -85,6 +85,14 @@ async function buildBody(
 }
 
 async function existing(file: string, cwd: string, where: Location): Promise<string> {
+  const unknown = unresolved(file);
+  if (unknown.length > 0) {
+    throw new WorkflowError(
+      'WORKFLOW_UNKNOWN_VARIABLE',
+      `${at(where)}: the file to send uses ${unknown.map((id) => `\${${id}}`).join(', ')}, which no variable defines`,
+      { hint: 'Check that the call that captures it ran and succeeded.' },
+    );
+  }
   const path = resolve(cwd, file);
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) {
