@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 import { AbortedError, BidropError, WorkflowError, redact } from '../core/index.js';
-import { ResponseReader } from './capture.js';
 import type { CallResult, WorkflowEvent } from './events.js';
 import { exchange, type Received } from './http.js';
 import type {
@@ -22,6 +21,7 @@ import type {
 } from './model.js';
 import { loadWorkflow } from './parse.js';
 import { buildRequest } from './request.js';
+import { judgeResponse } from './response.js';
 import { Scope, substitute } from './scope.js';
 import { isSecretName, readsSecretHeader, rememberSecret } from './secrets.js';
 import { at } from './xml.js';
@@ -224,7 +224,12 @@ export class Engine {
         savedPath: received.savedPath,
         bytes: received.bytes,
       });
-      this.respond(step, received, scope, name, result);
+      judgeResponse(step, received, scope, name, result, {
+        captured: (decl, value) => {
+          this.remember(decl, value, scope);
+          this.options.onEvent({ type: 'variable', id: decl.id, value: redact(value) });
+        },
+      });
     } catch (error) {
       if (error instanceof AbortedError) throw error;
       result.outcome = 'error';
@@ -239,63 +244,6 @@ export class Engine {
     result.endTime = Date.now();
     this.calls.push(result);
     this.options.onEvent({ type: 'call-end', call: result });
-  }
-
-  /** Captures, then asserts, then the status check; the first failure decides the outcome. */
-  private respond(
-    step: CallStep,
-    received: Received,
-    scope: Scope,
-    name: string,
-    result: CallResult,
-  ): void {
-    const response = step.response;
-    const reader = new ResponseReader(received, response?.namespaceAware ?? false, name);
-    const responseLookup = reader.lookup();
-    const lookup = (id: string): string | undefined => responseLookup(id) ?? scope.get(id);
-
-    for (const decl of response?.variables ?? []) {
-      if (!decl.overwrite && scope.has(decl.id)) continue;
-      const value = reader.evaluate(decl.value, lookup, decl);
-      scope.set(decl.id, value);
-      this.remember(decl, value, scope);
-      this.options.onEvent({ type: 'variable', id: decl.id, value: redact(value) });
-    }
-
-    for (const check of response?.asserts ?? []) {
-      const actual = reader.evaluate(check.actual, lookup, check);
-      const expected = reader.evaluate(check.expected, lookup, check);
-      if (actual !== expected) {
-        result.outcome = 'failure';
-        result.code = 'WORKFLOW_ASSERT_FAILED';
-        result.message = redact(
-          `${at(check)}: assert failed: expected "${expected}", actual "${actual}"`,
-        );
-        return;
-      }
-    }
-
-    const checksStatus = (response?.asserts ?? []).some((a) =>
-      /meta:(HttpCode|Status)/.test(a.actual + a.expected),
-    );
-    if (received.status >= 400 && !checksStatus) {
-      const body = (received.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
-      result.outcome = 'failure';
-      result.code = 'WORKFLOW_HTTP_STATUS';
-      result.message = redact(
-        `${at(step)}: HTTP ${received.status} from ${result.method} ${pathOf(result.url)}` +
-          (body ? `: ${body}` : ''),
-      );
-    }
-  }
-}
-
-/** The path of `url`, never its query (which may hold a secret). */
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.split('?')[0] ?? url;
   }
 }
 

@@ -61,6 +61,7 @@ describe('asserts and HTTP statuses decide each call', () => {
   </call>
   <call name="down">
     <request url="${server.url}/boom" method="POST"/>
+    <response><variable id="v" value="\${xpath-eval://not-xml}"/></response>
   </call>
   <call name="after">
     <request url="${server.url}/ok"/>
