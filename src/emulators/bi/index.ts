@@ -1,0 +1,7 @@
+/**
+ * A stand-in for the SAP BI 4.x RESTful web services (biprws and Raylight), written from
+ * /work/shared/api/bi4-rest.md only, for tests, benchmarks and `bidrop emulate`.
+ */
+export { startBiEmulator, demoCredentials } from './server.js';
+export { sampleDocuments } from './fixtures.js';
+export type { BiEmulator, BiEmulatorFaults, BiEmulatorOptions, BiEmulatorStats } from './types.js';

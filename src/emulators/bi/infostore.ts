@@ -1,0 +1,286 @@
+/**
+ * Platform navigation: `/infostore` objects and children (folders, documents) and the CMS query
+ * endpoint, in platform JSON (flat objects, `entries`, `__deferred` links) or Atom XML
+ * (bi4-rest.md 6.1, 6.2).
+ */
+import { runCmsQuery, parseCmsQuery, type CmsObject, type CmsValue } from './cms-query.js';
+import {
+  intParam,
+  requireSession,
+  sendJson,
+  sendXml,
+  type EmulatorState,
+  type Exchange,
+} from './exchange.js';
+import { ROOT_FOLDER } from './fixtures.js';
+import { escapeXml, field, parseBody, readText, textOf, WireError } from './wire.js';
+
+interface InfoObject {
+  id: number;
+  cuid: string;
+  name: string;
+  description: string;
+  type: string;
+  parentId: number;
+  updated: string;
+}
+
+const PROG_IDS: Record<string, string> = {
+  Folder: 'CrystalEnterprise.Folder',
+  Webi: 'CrystalEnterprise.Webi',
+  CrystalReport: 'CrystalEnterprise.CrystalReport',
+};
+
+/** Every folder and document as an infostore object. */
+function infoObjects(state: EmulatorState): InfoObject[] {
+  const { folders, documents } = state.catalog;
+  return [
+    ...folders.map((f) => ({
+      id: f.id,
+      cuid: f.cuid,
+      name: f.name,
+      description: '',
+      type: 'Folder',
+      parentId: f.parentId,
+      updated: '2026-01-05T09:00:00.000Z',
+    })),
+    ...documents.map((d) => ({
+      id: d.id,
+      cuid: d.cuid,
+      name: d.name,
+      description: d.description,
+      type: d.kind,
+      parentId: d.folderId,
+      updated: d.updated,
+    })),
+  ];
+}
+
+function ancestors(objects: InfoObject[], object: InfoObject): number[] {
+  const ids: number[] = [];
+  let parentId = object.parentId;
+  while (parentId !== 0) {
+    ids.push(parentId);
+    parentId = objects.find((o) => o.id === parentId)?.parentId ?? 0;
+  }
+  return ids;
+}
+
+function cmsObjects(state: EmulatorState): CmsObject[] {
+  const objects = infoObjects(state);
+  return objects.map((o) => {
+    const parent = objects.find((p) => p.id === o.parentId);
+    const props: Record<string, CmsValue> = {
+      SI_ID: o.id,
+      SI_CUID: o.cuid,
+      SI_NAME: o.name,
+      SI_KIND: o.type,
+      SI_PROGID: PROG_IDS[o.type] ?? o.type,
+      SI_PARENTID: o.parentId,
+      SI_PARENT_FOLDER: o.parentId,
+      SI_PARENT_CUID: parent?.cuid ?? '',
+      SI_INSTANCE: false,
+      SI_DESCRIPTION: o.description,
+      SI_OWNER: 'Administrator',
+      SI_UPDATE_TS: o.updated,
+    };
+    return { props, ancestors: ancestors(objects, o) };
+  });
+}
+
+/** Resolves `{id}`, `cuid_{CUID}` or a named root such as `Root Folder`. */
+function findObject(state: EmulatorState, ref: string): InfoObject {
+  const objects = infoObjects(state);
+  const found = /^\d+$/.test(ref)
+    ? objects.find((o) => o.id === Number(ref))
+    : ref.startsWith('cuid_')
+      ? objects.find((o) => o.cuid === ref.slice(5))
+      : objects.find((o) => o.id === ROOT_FOLDER.id && o.name.toLowerCase() === ref.toLowerCase());
+  if (!found)
+    throw new WireError(404, 'WSR 00400', `The infostore object "${ref}" does not exist.`);
+  return found;
+}
+
+function objectJson(ex: Exchange, o: InfoObject): Record<string, unknown> {
+  const uri = `${ex.baseUrl}/infostore/${o.id}`;
+  return {
+    id: o.id,
+    cuid: o.cuid,
+    name: o.name,
+    description: o.description,
+    type: o.type,
+    parentid: o.parentId,
+    updated: o.updated,
+    __metadata: { uri },
+    up: { __deferred: { uri: `${ex.baseUrl}/infostore/${o.parentId}` } },
+    children: { __deferred: { uri: `${uri}/children` } },
+  };
+}
+
+function attrType(value: CmsValue): string {
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value === 'number' ? 'int32' : 'string';
+}
+
+function atomEntry(title: string, href: string, attrs: Record<string, CmsValue>): string {
+  const body = Object.entries(attrs)
+    .map(
+      ([k, v]) =>
+        `<attr name="${escapeXml(k)}" type="${attrType(v)}">${escapeXml(String(v))}</attr>`,
+    )
+    .join('');
+  return (
+    `<entry><title type="text">${escapeXml(title)}</title><id>${escapeXml(href)}</id>` +
+    `<link rel="alternate" href="${escapeXml(href)}"/>` +
+    `<content type="application/xml"><attrs xmlns="http://www.sap.com/rws/bip">${body}</attrs></content></entry>`
+  );
+}
+
+function atomFeed(title: string, links: Record<string, string>, entries: string[]): string {
+  const linkXml = Object.entries(links)
+    .map(([rel, href]) => `<link rel="${rel}" href="${escapeXml(href)}"/>`)
+    .join('');
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">` +
+    `<title type="text">${escapeXml(title)}</title>${linkXml}${entries.join('')}</feed>`
+  );
+}
+
+function objectAttrs(o: InfoObject): Record<string, CmsValue> {
+  return { id: o.id, cuid: o.cuid, name: o.name, description: o.description, type: o.type };
+}
+
+/** One page of a list, with the `first`/`next`/`last` links clients follow. */
+function paged<T>(
+  ex: Exchange,
+  items: T[],
+  uri: (page: number, size: number) => string,
+  defaultSize: number,
+): { page: T[]; links: Record<string, string> } {
+  const size = Math.max(1, intParam(ex, 'pagesize', defaultSize));
+  const page = Math.max(1, intParam(ex, 'page', 1));
+  const lastPage = Math.max(1, Math.ceil(items.length / size));
+  const links: Record<string, string> = {
+    self: uri(page, size),
+    first: uri(1, size),
+    last: uri(lastPage, size),
+  };
+  if (page < lastPage) links.next = uri(page + 1, size);
+  return { page: items.slice((page - 1) * size, page * size), links };
+}
+
+function deferredLinks(links: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { __metadata: { uri: links.self } };
+  for (const rel of ['first', 'next', 'last']) {
+    const href = links[rel];
+    if (href !== undefined) out[rel] = { __deferred: { uri: href } };
+  }
+  return out;
+}
+
+// Default page size: 50, as claimed for cmsquery (bi4-rest.md 6.2, [I]); children use the same.
+const DEFAULT_PAGE_SIZE = 50;
+
+function sendObjects(ex: Exchange, title: string, all: InfoObject[], base: string): void {
+  const { page, links } = paged(
+    ex,
+    all,
+    (p, s) => `${base}?page=${p}&pageSize=${s}`,
+    DEFAULT_PAGE_SIZE,
+  );
+  if (ex.format === 'json') {
+    sendJson(ex, 200, { entries: page.map((o) => objectJson(ex, o)), ...deferredLinks(links) });
+    return;
+  }
+  const entries = page.map((o) =>
+    atomEntry(o.name, `${ex.baseUrl}/infostore/${o.id}`, objectAttrs(o)),
+  );
+  sendXml(ex, 200, atomFeed(title, links, entries));
+}
+
+/** `GET /infostore`, `/infostore/{ref}`, `/infostore/{ref}/children`. */
+export function handleInfostore(ex: Exchange): void {
+  requireSession(ex);
+  const [, ref, sub] = ex.segments;
+  if (ex.method !== 'GET' || ex.segments.length > 3 || (sub !== undefined && sub !== 'children')) {
+    throw new WireError(404, 'RWS 00005', `No such platform resource: ${ex.path}.`);
+  }
+
+  const objects = infoObjects(ex.state);
+  if (ref === undefined) {
+    sendObjects(
+      ex,
+      'InfoStore',
+      objects.filter((o) => o.id === ROOT_FOLDER.id),
+      `${ex.baseUrl}/infostore`,
+    );
+    return;
+  }
+
+  const object = findObject(ex.state, ref);
+  if (sub === 'children') {
+    const type = ex.query.get('type');
+    const children = objects
+      .filter((o) => o.parentId === object.id)
+      .filter((o) => !type || o.type.toLowerCase() === type.toLowerCase())
+      .sort((a, b) => a.name.localeCompare(b.name));
+    sendObjects(ex, object.name, children, `${ex.baseUrl}/infostore/${object.id}/children`);
+    return;
+  }
+
+  if (ex.format === 'json') sendJson(ex, 200, objectJson(ex, object));
+  else {
+    const entry = atomEntry(
+      object.name,
+      `${ex.baseUrl}/infostore/${object.id}`,
+      objectAttrs(object),
+    );
+    sendXml(
+      ex,
+      200,
+      `<?xml version="1.0" encoding="UTF-8"?>\n${entry.replace('<entry>', '<entry xmlns="http://www.w3.org/2005/Atom">')}`,
+    );
+  }
+}
+
+function queryText(body: unknown): string | undefined {
+  const direct = textOf(field(body, 'query'));
+  if (direct !== undefined) return direct;
+  const attrs = field(field(body, 'attrs'), 'attr');
+  const list = Array.isArray(attrs) ? attrs : [attrs];
+  return textOf(list.find((a) => field(a, '@name') === 'query'));
+}
+
+/** `POST /v1/cmsquery`: the query in JSON `{query}` or XML `attrs`, paged by `page`/`pagesize`. */
+export async function handleCmsQuery(ex: Exchange): Promise<void> {
+  requireSession(ex);
+  if (ex.method !== 'POST')
+    throw new WireError(404, 'RWS 00005', `No such platform resource: ${ex.path}.`);
+
+  const body = parseBody(await readText(ex.req), ex.req.headers['content-type']);
+  const text = queryText(body);
+  if (text === undefined || text.trim() === '') {
+    throw new WireError(400, 'WSR 00101', 'The request has no query.');
+  }
+
+  const rows = runCmsQuery(parseCmsQuery(text), cmsObjects(ex.state));
+  const base = `${ex.baseUrl}/v1/cmsquery`;
+  const { page, links } = paged(
+    ex,
+    rows,
+    (p, s) => `${base}?page=${p}&pagesize=${s}`,
+    DEFAULT_PAGE_SIZE,
+  );
+  if (ex.format === 'json') {
+    sendJson(ex, 200, { entries: page, ...deferredLinks(links) });
+    return;
+  }
+  const entries = page.map((row) =>
+    atomEntry(
+      String(row.SI_NAME ?? row.SI_ID ?? ''),
+      `${ex.baseUrl}/infostore/${String(row.SI_ID ?? '')}`,
+      row,
+    ),
+  );
+  sendXml(ex, 200, atomFeed('CMS query', links, entries));
+}
