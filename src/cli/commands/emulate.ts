@@ -1,0 +1,107 @@
+/**
+ * `bidrop emulate [bi|dropbox|both] [--port N] [--bi-port N] [--dropbox-port N] [--data DIR]`:
+ * runs the local stand-ins until SIGINT/SIGTERM, printing where they listen and how to log on.
+ */
+import { once } from 'node:events';
+
+import { ConfigError } from '../../core/index.js';
+import { demoCredentials, sampleDocuments, startBiEmulator } from '../../emulators/bi/index.js';
+import { ExitCode, type CliContext } from '../context.js';
+
+interface Options {
+  port?: string;
+  biPort?: string;
+  dropboxPort?: string;
+  data?: string;
+}
+
+interface RunningEmulator {
+  close(): Promise<void>;
+}
+
+type StartDropbox = (options?: {
+  port?: number;
+  dataDir?: string;
+}) => Promise<{ url: string; close(): Promise<void>; demoApp: { key: string; secret: string } }>;
+
+function port(value: string | undefined, flag: string): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigError('USAGE_EMULATE_PORT', `${flag} must be a port number, got "${value}"`, {
+      hint: 'Give a number from 0 to 65535; 0 picks any free port.',
+    });
+  }
+  return n;
+}
+
+// The specifier is a variable so this command still compiles while the Dropbox emulator is
+// being written; at run time a missing module gives a clear usage error instead.
+const DROPBOX_MODULE = '../../emulators/dropbox/index.js';
+
+async function loadDropbox(): Promise<StartDropbox> {
+  try {
+    const module = (await import(DROPBOX_MODULE)) as { startDropboxEmulator?: StartDropbox };
+    if (module.startDropboxEmulator) return module.startDropboxEmulator;
+  } catch {
+    // Reported below.
+  }
+  throw new ConfigError(
+    'USAGE_EMULATE_DROPBOX',
+    'The Dropbox emulator is not available in this build',
+    {
+      hint: 'Run `bidrop emulate bi` for the BI platform emulator alone.',
+    },
+  );
+}
+
+export default async function emulate(
+  ctx: CliContext,
+  args: string[],
+  options: Options,
+): Promise<number> {
+  const which = args[0] ?? 'both';
+  if (!['bi', 'dropbox', 'both'].includes(which)) {
+    throw new ConfigError('USAGE_EMULATE_WHICH', `Unknown emulator "${which}"`, {
+      hint: 'Give bi, dropbox or both.',
+    });
+  }
+  const single = which !== 'both';
+  const biPort = port(single ? options.port : options.biPort, single ? '--port' : '--bi-port');
+  const dropboxPort = port(
+    single ? options.port : options.dropboxPort,
+    single ? '--port' : '--dropbox-port',
+  );
+  const startDropbox = which === 'bi' ? undefined : await loadDropbox();
+
+  const running: RunningEmulator[] = [];
+  try {
+    if (which !== 'dropbox') {
+      const bi = await startBiEmulator({ port: biPort });
+      running.push(bi);
+      ctx.stdout.write(
+        `BI platform emulator: ${bi.url}\n` +
+          `  user ${demoCredentials.username}, password ${demoCredentials.password}, ` +
+          `auth ${demoCredentials.auth}\n` +
+          `  documents: ${sampleDocuments.map((d) => `${d.id} ${d.folder}/${d.name}`).join('; ')}\n`,
+      );
+    }
+    if (startDropbox) {
+      const dropbox = await startDropbox({
+        port: dropboxPort,
+        ...(options.data !== undefined && { dataDir: options.data }),
+      });
+      running.push(dropbox);
+      ctx.stdout.write(
+        `Dropbox emulator: ${dropbox.url}\n` +
+          `  app key ${dropbox.demoApp.key}, app secret ${dropbox.demoApp.secret}\n`,
+      );
+    }
+    ctx.stdout.write('Press Ctrl-C to stop.\n');
+    if (!ctx.signal.aborted) await once(ctx.signal, 'abort');
+    return ExitCode.ok;
+  } finally {
+    // Close every emulator even if one fails to close.
+    await Promise.allSettled(running.map((r) => r.close()));
+  }
+}
