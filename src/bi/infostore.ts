@@ -40,7 +40,7 @@ export function readInfoObject(entry: Json): InfoObject | undefined {
   if (id === undefined) return undefined;
   const updated = text(pick(entry, 'updated', 'SI_UPDATE_TS'));
   const up = text(asObject(asObject(entry.up).__deferred).uri);
-  const parentId = toId(pick(entry, 'parentId', 'SI_PARENT_FOLDER', 'SI_PARENTID'));
+  const parentId = toId(pick(entry, 'parentId', 'parentid', 'SI_PARENT_FOLDER', 'SI_PARENTID'));
   return {
     id,
     cuid: text(pick(entry, 'cuid', 'SI_CUID')) ?? '',

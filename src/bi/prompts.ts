@@ -214,7 +214,9 @@ function buildAnswers(
 function promptMissing(names: string[], why: string) {
   return biError(
     BiErrorCode.promptMissing,
-    `Prompt ${names.map((n) => `"${n}"`).join(', ')} needs an answer (${why})`,
+    names.length === 1
+      ? `Prompt "${names[0]}" needs an answer (${why})`
+      : `Prompts ${names.map((n) => `"${n}"`).join(', ')} need answers (${why})`,
     { hint: 'Answer it with --prompt "Name=Value" or under prompts: in the publication.' },
   );
 }

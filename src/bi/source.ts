@@ -63,6 +63,14 @@ export interface BiSource {
   close(): Promise<void>;
 }
 
+const everyDocumentQuery =
+  "SELECT SI_ID, SI_CUID, SI_NAME, SI_KIND, SI_PARENT_FOLDER, SI_UPDATE_TS FROM CI_INFOOBJECTS WHERE SI_KIND='Webi' AND SI_INSTANCE=0";
+const queryRefusals = new Set<string>([
+  BiErrorCode.forbidden,
+  BiErrorCode.badRequest,
+  BiErrorCode.notFound,
+]);
+
 /** Defaults of bidrop.yaml's bi section (config/schema.ts), for callers without a config file. */
 const defaultSessionWaitMs = 300_000;
 const defaultExportTimeoutMs = 1_800_000;
@@ -115,7 +123,15 @@ class RestBiSource implements BiSource {
         return Promise.all(found.map((o) => this.describe(scope, o)));
       }
       if (pathSegments(selector.folder).length === 0 && selector.recursive) {
-        // Everything: Raylight's own list is one paged call instead of a walk of every folder.
+        // Everything: one paged query instead of a walk of every folder; it also gives the
+        // update time, which Raylight's list lacks. Raylight's list is the fallback for users
+        // the CMS query refuses.
+        try {
+          const found = await documentsByQuery(scope, everyDocumentQuery);
+          return await Promise.all(found.map((o) => this.describe(scope, o)));
+        } catch (error) {
+          if (!(error instanceof BiError) || !queryRefusals.has(error.code)) throw error;
+        }
         const documents = await listDocuments(scope);
         return Promise.all(
           documents.map(async ({ folderId, state: _state, ...info }) => {

@@ -14,8 +14,11 @@ afterEach(async () => {
 const webi = (id: number) => ({ id, cuid: `C${id}`, name: `Doc ${id}`, type: 'Webi' });
 
 describe('paging', () => {
-  it('pages /documents by 50 and stops at WSR 00400', async () => {
+  it('pages /documents by 50 and stops at WSR 00400 (when the CMS query is refused)', async () => {
     fake = await startFakeBi();
+    fake.route('POST', '/v1/cmsquery', (_q, res) =>
+      sendJson(res, 403, { error_code: 'FWB 00040', message: 'Not allowed' }),
+    );
     fake.route('GET', '/raylight/v1/documents', (q, res) => {
       const offset = Number(q.query.get('offset'));
       const limit = Number(q.query.get('limit'));

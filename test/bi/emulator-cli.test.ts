@@ -57,6 +57,26 @@ describe('bidrop export against the BI emulator', () => {
     expect(await readdir(dir)).toEqual(['plain.xlsx']);
   });
 
+  it('docs lists the documents: everything, by folder, and by CMS query', async () => {
+    const all = await runCli(['docs'], env, dir);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^ID\s+CUID\s+NAME\s+FOLDER\s+LAST REFRESH\n/);
+    for (const sample of sampleDocuments) {
+      expect(all.stdout).toMatch(new RegExp(`${sample.cuid}.*\\d{4}-\\d\\d-\\d\\dT`));
+    }
+
+    const folder = await runCli(['docs', '--folder', plain.folder, '--json'], env, dir);
+    expect(folder.code).toBe(0);
+    const listed = JSON.parse(folder.stdout) as Array<{ id: number; folder: string }>;
+    expect(listed.find((d) => d.id === plain.id)?.folder).toBe(plain.folder);
+
+    const query = `SELECT SI_ID, SI_CUID, SI_NAME, SI_KIND FROM CI_INFOOBJECTS WHERE SI_KIND='Webi' AND SI_INSTANCE=0`;
+    const queried = await runCli(['docs', '--query', query, '--json'], env, dir);
+    expect(queried.code).toBe(0);
+    const ids = (JSON.parse(queried.stdout) as Array<{ id: number }>).map((d) => d.id);
+    for (const sample of sampleDocuments) expect(ids).toContain(sample.id);
+  });
+
   it('a wrong password', async () => {
     const result = await runCli(
       ['export', String(plain.id), '-o', path.join(dir, 'x.pdf')],

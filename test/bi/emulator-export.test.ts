@@ -101,7 +101,11 @@ describe('BI client against the BI emulator', () => {
   it('leaves no session open after faults mid-export', async () => {
     const sample =
       sampleDocuments.find((d) => (d.prompts?.length ?? 0) === 0) ?? sampleDocuments[0]!;
-    const source = createBiSource(connection(), { retry: quick });
+    let retries = 0;
+    const source = createBiSource(connection(), {
+      retry: quick,
+      onEvent: (e) => void (e.type === 'retry' && retries++),
+    });
     try {
       const { answers: given } = await answers(source, sample.id, 0);
       emulator.setFaults({ dropRate: 0.2, serverErrorRate: 0.2 });
@@ -112,6 +116,65 @@ describe('BI client against the BI emulator', () => {
       emulator.setFaults({ dropRate: 0, serverErrorRate: 0 });
       await source.close();
     }
+    expect(retries).toBeGreaterThan(0);
     expect(emulator.stats().openSessions).toBe(0);
+  });
+
+  it('logs on again after the server expired every session', async () => {
+    const source = createBiSource(connection(), { retry: quick });
+    try {
+      const sample = sampleDocuments[0]!;
+      const { answers: given } = await answers(source, sample.id, 0);
+      emulator.expireAllSessions();
+      const { bytes } = await exportPdf(source, sample.id, given);
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(source.openSessions()).toBe(1);
+    } finally {
+      await source.close();
+    }
+    expect(emulator.stats().openSessions).toBe(0);
+  });
+
+  it('exports every format, whole and per report, never over the session limit', async () => {
+    const source = createBiSource(connection(), { retry: quick });
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, emulator.stats().openSessions)), 2);
+    try {
+      const sample = sampleDocuments[0]!;
+      const { answers: given, prompts } = await answers(source, sample.id, 0);
+      const reports = await source.listReports({ kind: 'id', id: sample.id });
+      const jobs = (['pdf', 'xlsx', 'xls', 'csv'] as const).flatMap((format) =>
+        [undefined, reports.at(-1)].map(async (report) => {
+          const exported = await source.export({
+            document: { kind: 'id', id: sample.id },
+            format,
+            ...(report !== undefined && { report }),
+            prompts: given,
+          });
+          const bytes = await buffer(exported.body);
+          await exported.release();
+          return { format, contentType: exported.contentType, size: bytes.length };
+        }),
+      );
+      const results = await Promise.all(jobs);
+      for (const result of results) {
+        expect(result.size).toBeGreaterThan(0);
+        expect(result.contentType.split(';')[0]).toBe(
+          {
+            pdf: 'application/pdf',
+            xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            xls: 'application/vnd.ms-excel',
+            csv: 'text/csv',
+          }[result.format],
+        );
+      }
+      expect(prompts.every((p) => typeof p.name === 'string')).toBe(true);
+    } finally {
+      clearInterval(sampler);
+      await source.close();
+    }
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(emulator.stats().openSessions).toBe(0);
+    expect(emulator.stats().openDocuments).toBe(0);
   });
 });
