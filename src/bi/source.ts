@@ -13,6 +13,7 @@ import {
   type ExportedStream,
   type ExportRequest,
   type RetryPolicy,
+  type Source,
 } from '../core/index.js';
 import { biError, BiErrorCode } from './codes.js';
 import {
@@ -51,8 +52,7 @@ export interface BiSourceOptions {
 
 export type DocumentSelector = { folder: string; recursive?: boolean } | { query: string };
 
-export interface BiSource {
-  export(request: ExportRequest): Promise<ExportedStream>;
+export interface BiSource extends Source {
   findDocuments(selector: DocumentSelector, signal?: AbortSignal): Promise<DocumentInfo[]>;
   resolveDocument(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo>;
   listReports(ref: DocumentRef, signal?: AbortSignal): Promise<string[]>;
