@@ -9,6 +9,7 @@ import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } fro
 import type { z } from 'zod';
 
 import { ConfigError, registerSecret } from '../core/index.js';
+import { braceTokens, dateToken, templateProblems, unknownDateToken } from '../publish/index.js';
 import { ConfigFileError, keyPath, type ConfigProblem } from './problems.js';
 import { configSchema, secretPaths, type ConfigData } from './schema.js';
 
@@ -196,7 +197,10 @@ function checkReferences(config: ConfigData, doc: Document, place: Place): Confi
         ...place(offset),
         message: 'must be "destination:/path", e.g. team-dropbox:/Reports/{document}.{ext}',
       });
-    } else if (!config.destinations[target.destination]) {
+    } else {
+      problems.push(...checkTemplate(name, publication, target.path, offset, place));
+    }
+    if (target && !config.destinations[target.destination]) {
       const known = Object.keys(config.destinations);
       problems.push({
         key: keyPath(at),
@@ -204,6 +208,7 @@ function checkReferences(config: ConfigData, doc: Document, place: Place): Confi
         message: `names destination "${target.destination}", which is not declared under destinations${known.length ? ` (declared: ${known.join(', ')})` : ''}`,
       });
     }
+    problems.push(...checkPromptValues(name, publication, doc, place));
     const usesBi = publication.documents.length > 0;
     if (usesBi && !config.bi) {
       problems.push({
@@ -215,6 +220,61 @@ function checkReferences(config: ConfigData, doc: Document, place: Place): Confi
   }
   return problems;
 }
+
+/** Template tokens known statically: the fixed ones, date tokens and every prompt's name. */
+function checkTemplate(
+  name: string,
+  publication: ConfigData['publications'][string],
+  template: string,
+  offset: number | undefined,
+  place: Place,
+): ConfigProblem[] {
+  const promptNames = new Set(Object.keys(publication.prompts ?? {}));
+  for (const entry of publication.documents) {
+    for (const prompt of Object.keys(entry.prompts ?? {})) promptNames.add(prompt);
+  }
+  return templateProblems(template, promptNames).map((message) => ({
+    key: keyPath(['publications', name, 'to']),
+    ...place(offset),
+    message,
+  }));
+}
+
+/** A `{…}` in a prompt answer must be a date token, checked here so a typo fails before a run. */
+function checkPromptValues(
+  name: string,
+  publication: ConfigData['publications'][string],
+  doc: Document,
+  place: Place,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const check = (
+    prompts: Record<string, string | string[]> | undefined,
+    at: PropertyKey[],
+  ): void => {
+    for (const [prompt, value] of Object.entries(prompts ?? {})) {
+      const values = Array.isArray(value) ? value : [value];
+      values.forEach((v, i) => {
+        for (const token of braceTokens(v)) {
+          if (dateToken(token, sampleTime) !== undefined) continue;
+          const path = [...at, prompt, ...(Array.isArray(value) ? [i] : [])];
+          problems.push({
+            key: keyPath(path),
+            ...place(nearestNode(doc, path)),
+            message: unknownDateToken(token),
+          });
+        }
+      });
+    }
+  };
+  check(publication.prompts, ['publications', name, 'prompts']);
+  publication.documents.forEach((entry, i) =>
+    check(entry.prompts, ['publications', name, 'documents', i, 'prompts']),
+  );
+  return problems;
+}
+
+const sampleTime = { year: 2000, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
 
 /** Splits `destination:/path` into its parts; undefined when it is not of that shape. */
 export function parseTarget(target: string): { destination: string; path: string } | undefined {

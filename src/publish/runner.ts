@@ -1,0 +1,295 @@
+/**
+ * The runner: plans a publication, records the plan, and joins source and destination for each
+ * delivery, a bounded number at a time. It prints nothing; it emits events and returns a result.
+ * The source and destination are closed in a `finally` (unless the caller keeps them), so BI
+ * sessions are logged off however the run ends.
+ */
+import type { PublicationConfig } from '../config/index.js';
+import {
+  AbortedError,
+  RunError,
+  describeError,
+  isBidropError,
+  redact,
+  type Destination,
+  type ExportedStream,
+  type Source,
+} from '../core/index.js';
+import {
+  isOrphaned,
+  type History,
+  type RunCounts,
+  type RunRow,
+  type RunStatus,
+} from '../store/index.js';
+import type { DeliveryResult, RunEvent } from './events.js';
+import { planPublication, type Catalog, type Plan, type PlannedDelivery } from './plan.js';
+
+export interface RunOptions {
+  name: string;
+  publication: PublicationConfig;
+  source: Source & Catalog;
+  destination: Destination;
+  history: History;
+  /** Deliveries at once: the lower of the BI session pool and the destination's concurrency. */
+  concurrency: number;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Finish the last run when it failed or was interrupted, instead of starting anew. */
+  resume?: boolean;
+  /** Leave source and destination open (the server shares them between runs). */
+  keepOpen?: boolean;
+  now?: Date;
+}
+
+export interface RunResult {
+  runId: number;
+  publication: string;
+  status: RunStatus;
+  resumed: boolean;
+  counts: RunCounts;
+  results: DeliveryResult[];
+}
+
+const finished = new Set(['delivered', 'unchanged', 'empty']);
+
+/** Runs one publication to the end (or until `signal` aborts) and records it in history. */
+export async function runPublication(options: RunOptions): Promise<RunResult> {
+  const { name, history } = options;
+  const emit = options.onEvent ?? (() => {});
+
+  try {
+    const previous = resumable(history.latestRun(name), options.resume ?? false, name);
+    const plannedAt = previous ? new Date(previous.plannedAt) : (options.now ?? new Date());
+    const runId = previous?.id ?? history.startRun(name, plannedAt);
+    if (previous) history.reopenRun(runId);
+
+    let plan: Plan;
+    try {
+      plan = await planPublication(name, options.publication, options.source, {
+        now: plannedAt,
+        ...(options.signal && { signal: options.signal }),
+      });
+    } catch (error) {
+      history.finishRun(
+        runId,
+        options.signal?.aborted ? 'interrupted' : 'failed',
+        describeError(error),
+      );
+      throw error;
+    }
+
+    history.recordPlan(
+      runId,
+      plan.deliveries.map((d) => ({
+        key: d.key,
+        documentId: d.document.id,
+        document: d.document.name,
+        report: d.report ?? null,
+        format: d.format,
+        prompts: d.prompts,
+        target: d.target,
+      })),
+    );
+
+    const recorded = new Map(history.deliveries(runId).map((row) => [row.key, row]));
+    const results: DeliveryResult[] = [];
+    const todo: PlannedDelivery[] = [];
+    for (const delivery of plan.deliveries) {
+      const row = recorded.get(delivery.key);
+      // Done before only when the outcome was recorded in full: a delivered row has its hash.
+      if (row && finished.has(row.status) && (row.status === 'empty' || row.contentHash)) {
+        results.push({
+          key: delivery.key,
+          delivery,
+          status: row.status as DeliveryResult['status'],
+          previously: true,
+          ...(row.path && { path: row.path }),
+          ...(row.bytes !== null && { bytes: row.bytes }),
+          ...(row.contentHash && { contentHash: row.contentHash }),
+          ...(row.revision && { revision: row.revision }),
+          ...(row.link && { link: row.link }),
+        });
+      } else {
+        todo.push(delivery);
+      }
+    }
+
+    emit({
+      type: 'run-start',
+      runId,
+      publication: name,
+      destination: plan.destination,
+      total: plan.deliveries.length,
+      alreadyDone: results.length,
+      resumed: previous !== undefined,
+    });
+
+    await eachBounded(todo, options.concurrency, async (delivery) => {
+      const result = await deliverOne(runId, delivery, options, emit);
+      results.push(result);
+    });
+
+    const order = new Map(plan.deliveries.map((d, i) => [d.key, i]));
+    results.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
+    const status: RunStatus = options.signal?.aborted
+      ? 'interrupted'
+      : results.some((r) => r.status === 'failed')
+        ? 'failed'
+        : 'succeeded';
+    const row = history.finishRun(runId, status);
+    const counts = countsOf(row);
+    emit({ type: 'run-end', runId, publication: name, status, counts });
+    return { runId, publication: name, status, resumed: previous !== undefined, counts, results };
+  } finally {
+    if (!options.keepOpen) await closeBoth(options.source, options.destination);
+  }
+}
+
+/** The run to finish instead of starting a new one, if any. */
+function resumable(latest: RunRow | undefined, resume: boolean, name: string): RunRow | undefined {
+  if (!latest) return undefined;
+  if (latest.status === 'running') {
+    if (isOrphaned(latest)) return latest;
+    throw new RunError(
+      'RUN_ALREADY_RUNNING',
+      `Publication "${name}" is already running (run ${latest.id}, process ${latest.pid} on ${latest.host})`,
+      {
+        hint: 'Wait for it to finish, or stop that process; a killed run is finished by running it again.',
+      },
+    );
+  }
+  if (resume && (latest.status === 'failed' || latest.status === 'interrupted')) return latest;
+  return undefined;
+}
+
+async function deliverOne(
+  runId: number,
+  delivery: PlannedDelivery,
+  options: RunOptions,
+  emit: (event: RunEvent) => void,
+): Promise<DeliveryResult> {
+  const { history, publication, signal } = options;
+  const started = Date.now();
+  const base = { key: delivery.key, delivery };
+
+  if (signal?.aborted) return record(runId, history, emit, { ...base, status: 'interrupted' });
+  history.startDelivery(runId, delivery.key);
+  emit({ type: 'delivery-start', runId, key: delivery.key, delivery });
+
+  let exported: ExportedStream | undefined;
+  try {
+    exported = await options.source.export({
+      document: { kind: 'id', id: delivery.document.id },
+      format: delivery.format,
+      ...(delivery.report !== undefined && { report: delivery.report }),
+      prompts: Object.fromEntries(Object.entries(delivery.prompts).map(([k, v]) => [k, [v]])),
+      ...(signal && { signal }),
+    });
+
+    if (publication.skipEmpty && exported.rows === 0) {
+      exported.body.destroy();
+      return record(runId, history, emit, {
+        ...base,
+        status: 'empty',
+        durationMs: Date.now() - started,
+      });
+    }
+
+    const size = exported.size;
+    const file = await options.destination.deliver(delivery.target, exported.body, {
+      conflict: publication.conflict,
+      skipUnchanged: publication.whenUnchanged === 'skip',
+      sharedLink: publication.sharedLink,
+      ...(signal && { signal }),
+      onProgress: (bytes) =>
+        emit({
+          type: 'delivery-progress',
+          runId,
+          key: delivery.key,
+          bytes,
+          ...(size !== undefined && { size }),
+        }),
+    });
+
+    return record(runId, history, emit, {
+      ...base,
+      status: file.status,
+      path: file.path,
+      bytes: file.bytes,
+      contentHash: file.contentHash,
+      ...(file.revision && { revision: file.revision }),
+      ...(file.link && { link: file.link }),
+      durationMs: Date.now() - started,
+    });
+  } catch (error) {
+    exported?.body.destroy();
+    const stopped = signal?.aborted || error instanceof AbortedError;
+    return record(runId, history, emit, {
+      ...base,
+      status: stopped ? 'interrupted' : 'failed',
+      durationMs: Date.now() - started,
+      error: errorSummary(error),
+    });
+  } finally {
+    await exported?.release().catch(() => {});
+  }
+}
+
+function record(
+  runId: number,
+  history: History,
+  emit: (event: RunEvent) => void,
+  result: DeliveryResult,
+): DeliveryResult {
+  history.endDelivery(runId, result.key, {
+    status: result.status,
+    path: result.path ?? null,
+    bytes: result.bytes ?? null,
+    contentHash: result.contentHash ?? null,
+    revision: result.revision ?? null,
+    link: result.link ?? null,
+    durationMs: result.durationMs ?? null,
+    errorCode: result.error?.code ?? null,
+    errorMessage: result.error?.message ?? null,
+  });
+  emit({ type: 'delivery-end', runId, result });
+  return result;
+}
+
+function errorSummary(error: unknown): NonNullable<DeliveryResult['error']> {
+  if (isBidropError(error)) {
+    return {
+      code: error.code,
+      message: redact(error.message),
+      ...(error.hint && { hint: error.hint }),
+    };
+  }
+  return { code: 'RUN_UNEXPECTED', message: redact(describeError(error)) };
+}
+
+function countsOf(row: RunRow): RunCounts {
+  const { total, delivered, unchanged, empty, failed, interrupted } = row;
+  return { total, delivered, unchanged, empty, failed, interrupted };
+}
+
+/** Runs `work` over `items` with at most `limit` at once; never rejects (work handles errors). */
+async function eachBounded<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+async function closeBoth(source: Source, destination: Destination): Promise<void> {
+  // Both run even if one fails: the BI logoff must never be skipped.
+  await Promise.allSettled([source.close(), destination.close()]);
+}
