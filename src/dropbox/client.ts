@@ -5,6 +5,7 @@
  */
 import {
   AbortedError,
+  BidropError,
   DropboxError,
   NetworkError,
   defaultRetryPolicy,
@@ -200,8 +201,9 @@ function networkCode(error: unknown): string | undefined {
 }
 
 function reasonOf(error: unknown): string {
-  if (error instanceof DropboxError)
+  if (error instanceof BidropError) {
     return error.remoteCode ? `${error.code} ${error.remoteCode}` : error.code;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 
