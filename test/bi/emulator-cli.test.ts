@@ -133,26 +133,29 @@ describe('bidrop export against the BI emulator', () => {
     expect(result.stderr).toContain('127.0.0.1:9');
   });
 
-  it('SIGINT during a slow export logs every session off and leaves no file', async () => {
-    const slow = await startBiEmulator({ exportBytesPerSecond: 2048 });
-    try {
-      const { child, done } = startCli(
-        ['export', String(plain.id), '-f', 'pdf', '-o', path.join(dir, 'slow.pdf')],
-        { ...env, BIDROP_BI_URL: slow.url },
-        dir,
-      );
-      // The temporary file exists once bytes flow: the signal lands mid-body.
-      await waitFor(async () => (await readdir(dir)).some((name) => name.endsWith('.part')));
-      expect(slow.stats().openSessions).toBe(1);
-      child.kill('SIGINT');
-      const result = await done;
-      expect(result.code).toBe(130);
-      expect(slow.stats().openSessions).toBe(0);
-      expect(await readdir(dir)).toEqual([]);
-    } finally {
-      await slow.close();
-    }
-  });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s during a slow export logs every session off and leaves no file',
+    async (signal) => {
+      const slow = await startBiEmulator({ exportBytesPerSecond: 2048 });
+      try {
+        const { child, done } = startCli(
+          ['export', String(plain.id), '-f', 'pdf', '-o', path.join(dir, 'slow.pdf')],
+          { ...env, BIDROP_BI_URL: slow.url },
+          dir,
+        );
+        // The temporary file exists once bytes flow: the signal lands mid-body.
+        await waitFor(async () => (await readdir(dir)).some((name) => name.endsWith('.part')));
+        expect(slow.stats().openSessions).toBe(1);
+        child.kill(signal);
+        const result = await done;
+        expect(result.code).toBe(130);
+        expect(slow.stats().openSessions).toBe(0);
+        expect(await readdir(dir)).toEqual([]);
+      } finally {
+        await slow.close();
+      }
+    },
+  );
 });
 
 function connectionFrom(vars: Record<string, string>) {
