@@ -51,7 +51,8 @@ export function malformedReason(display: string): string | undefined {
   for (const name of display.slice(1).split('/')) {
     if (name === '') return 'path has an empty component';
     if (name === '.' || name === '..') return 'path has a "." or ".." component';
-    if (['\u0000', '\u007f', '\\'].some((c) => name.includes(c))) return 'path has a forbidden character';
+    if (['\u0000', '\u007f', '\\'].some((c) => name.includes(c)))
+      return 'path has a forbidden character';
     if (/\s$/u.test(name)) return 'a name must not end with whitespace';
     if (name.length > MAX_NAME_LENGTH) return `a name is longer than ${MAX_NAME_LENGTH}`;
   }
