@@ -116,7 +116,7 @@ describe('binary bodies go to and come from files', () => {
     );
   });
 
-  it('dumps every response body with azot-dump=true, as the original does', async () => {
+  it('dumps every response body and the report with azot-dump and azot-report, as the original does', async () => {
     await write(
       'dump.xml',
       `  <call name="Export"><request url="${server.url}/export"/>
@@ -126,12 +126,14 @@ describe('binary bodies go to and come from files', () => {
     );
     const result = await runWorkflow('dump.xml', {
       cwd: tmp.dir,
-      args: ['azot-dump=true', 'azot-output-directory=dumps'],
+      args: ['azot-dump=true', 'azot-report=true', 'azot-output-directory=dumps'],
     });
     const [folder] = await readdir(join(tmp.dir, 'dumps'));
     expect(folder).toMatch(/^workflow_\d+$/);
     const files = (await readdir(join(tmp.dir, 'dumps', folder ?? ''))).sort();
-    expect(files).toEqual(['call_0_response.pdf', 'call_1_response.out']);
+    expect(files).toEqual(['call_0_response.pdf', 'call_1_response.out', 'report.xml']);
+    const report = await readFile(join(tmp.dir, 'dumps', folder ?? '', 'report.xml'), 'utf8');
+    expect(report).toMatch(/<testsuite errors="0" failures="0" [^>]*name="files" tests="2"/);
     expect(result.properties.path).toBe(
       join(tmp.dir, 'dumps', folder ?? '', 'call_0_response.pdf'),
     );
