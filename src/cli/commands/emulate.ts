@@ -6,6 +6,7 @@ import { once } from 'node:events';
 
 import { ConfigError } from '../../core/index.js';
 import { demoCredentials, sampleDocuments, startBiEmulator } from '../../emulators/bi/index.js';
+import { startDropboxEmulator } from '../../emulators/dropbox/index.js';
 import { ExitCode, type CliContext } from '../context.js';
 
 interface Options {
@@ -19,11 +20,6 @@ interface RunningEmulator {
   close(): Promise<void>;
 }
 
-type StartDropbox = (options?: {
-  port?: number;
-  dataDir?: string;
-}) => Promise<{ url: string; close(): Promise<void>; demoApp: { key: string; secret: string } }>;
-
 function port(value: string | undefined, flag: string): number {
   if (value === undefined) return 0;
   const n = Number(value);
@@ -33,26 +29,6 @@ function port(value: string | undefined, flag: string): number {
     });
   }
   return n;
-}
-
-// The specifier is a variable so this command still compiles while the Dropbox emulator is
-// being written; at run time a missing module gives a clear usage error instead.
-const DROPBOX_MODULE = '../../emulators/dropbox/index.js';
-
-async function loadDropbox(): Promise<StartDropbox> {
-  try {
-    const module = (await import(DROPBOX_MODULE)) as { startDropboxEmulator?: StartDropbox };
-    if (module.startDropboxEmulator) return module.startDropboxEmulator;
-  } catch {
-    // Reported below.
-  }
-  throw new ConfigError(
-    'USAGE_EMULATE_DROPBOX',
-    'The Dropbox emulator is not available in this build',
-    {
-      hint: 'Run `bidrop emulate bi` for the BI platform emulator alone.',
-    },
-  );
 }
 
 export default async function emulate(
@@ -72,7 +48,6 @@ export default async function emulate(
     single ? options.port : options.dropboxPort,
     single ? '--port' : '--dropbox-port',
   );
-  const startDropbox = which === 'bi' ? undefined : await loadDropbox();
 
   const running: RunningEmulator[] = [];
   try {
@@ -86,8 +61,8 @@ export default async function emulate(
           `  documents: ${sampleDocuments.map((d) => `${d.id} ${d.folder}/${d.name}`).join('; ')}\n`,
       );
     }
-    if (startDropbox) {
-      const dropbox = await startDropbox({
+    if (which !== 'bi') {
+      const dropbox = await startDropboxEmulator({
         port: dropboxPort,
         ...(options.data !== undefined && { dataDir: options.data }),
       });
