@@ -217,6 +217,6 @@ function promptMissing(names: string[], why: string) {
     names.length === 1
       ? `Prompt "${names[0]}" needs an answer (${why})`
       : `Prompts ${names.map((n) => `"${n}"`).join(', ')} need answers (${why})`,
-    { hint: 'Answer it with --prompt "Name=Value" or under prompts: in the publication.' },
+    { hint: 'Answer each with --prompt "Name=Value", or under prompts: in the publication.' },
   );
 }
