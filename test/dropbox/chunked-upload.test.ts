@@ -97,3 +97,17 @@ describe('upload: one path for any size', () => {
     expect(h.fake.calls).toHaveLength(0);
   });
 });
+
+describe('concurrency', () => {
+  it('runs at most `concurrency` deliveries at once', async () => {
+    h = await harness({ concurrency: 3 });
+    h.fake.uploadDelayMs = 40;
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        h.destination.deliver(`/c/${i}.pdf`, streamOf(bytes(100, i + 1)), deliverDefaults),
+      ),
+    );
+    expect(h.fake.count('/2/files/upload')).toBe(10);
+    expect(h.fake.maxInFlight).toBe(3);
+  });
+});

@@ -65,6 +65,10 @@ export class FakeDropbox {
   /** Tamper with upload results (hash mismatch tests). */
   corruptHash = false;
   intercept: (call: Received) => Intercept | undefined = () => undefined;
+  /** Milliseconds each /2/files/upload call takes; `inFlight`/`maxInFlight` count the overlap. */
+  uploadDelayMs = 0;
+  inFlight = 0;
+  maxInFlight = 0;
   readonly codes = new Map<
     string,
     { challenge: string; redirectUri: string | undefined; used: boolean }
@@ -135,6 +139,11 @@ export class FakeDropbox {
       return;
     }
 
+    if (route === '/2/files/upload' && this.uploadDelayMs) {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, this.uploadDelayMs));
+      this.inFlight--;
+    }
     if (route === '/oauth2/authorize') return this.authorizePage(url, res);
     if (route === '/oauth2/token') return this.token(body, req, send);
 

@@ -61,6 +61,28 @@ describe('access token refresh', () => {
     ]);
   });
 
+  it('a token endpoint that fails with 5xx is retried, still one refresh', async () => {
+    h = await harness({ tokens: { expiresAt: 0 } });
+    h.fake.intercept = (call) =>
+      call.route === '/oauth2/token' && call.n === 1 ? { status: 503, text: 'busy' } : undefined;
+    await h.destination.deliver('/t.pdf', streamOf(bytes(10)), deliverDefaults);
+    expect(h.fake.count('/oauth2/token')).toBe(2);
+    expect(h.fake.refreshes).toBe(1);
+    expect(h.events).toContainEqual(
+      expect.objectContaining({
+        type: 'retry',
+        route: '/oauth2/token',
+        reason: 'DROPBOX_SERVER_ERROR',
+      }),
+    );
+    expect(h.events).toContainEqual({
+      type: 'request',
+      route: '/oauth2/token',
+      status: 200,
+      ms: expect.any(Number),
+    });
+  });
+
   it('a revoked refresh token ends with the command to run', async () => {
     h = await harness({ tokens: { expiresAt: Date.now() - 1000 } });
     h.fake.refreshRevoked = true;
