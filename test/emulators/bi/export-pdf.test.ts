@@ -22,6 +22,30 @@ async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   return pages;
 }
 
+/** Checks the xref table: `startxref` points at it and every entry at its `N 0 obj`. */
+function checkXref(bytes: Uint8Array): number {
+  const text = Buffer.from(bytes).toString('latin1');
+  const start = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(text)?.[1]);
+  expect(text.slice(start, start + 5)).toBe('xref\n');
+  const [, first, count] = /^xref\n(\d+) (\d+)\n/.exec(text.slice(start)) ?? [];
+  expect(first).toBe('0');
+  const entries = text
+    .slice(start)
+    .split('\n')
+    .slice(2, 2 + Number(count));
+  entries.slice(1).forEach((entry, i) => {
+    expect(entry).toMatch(/^\d{10} 00000 n $/);
+    const offset = Number(entry.slice(0, 10));
+    expect(text.slice(offset, offset + 12)).toMatch(new RegExp(`^${i + 1} 0 obj\n`));
+  });
+  // Every stream is as long as its /Length says.
+  for (const match of text.matchAll(/\/Length (\d+) >>\nstream\n/g)) {
+    const end = (match.index ?? 0) + match[0].length + Number(match[1]);
+    expect(text.slice(end, end + 10)).toBe('\nendstream');
+  }
+  return entries.length;
+}
+
 async function exportPdf(path: string, token: string, emu: Awaited<ReturnType<typeof emulator>>) {
   const res = await call(emu, token, path, { accept: 'application/pdf' });
   expect(res.status).toBe(200);
@@ -38,6 +62,8 @@ describe('PDF export', () => {
     await answer(emu, token, 6001, { 0: 'EMEA', 1: ['Bikes', 'Services'] });
     const bytes = await exportPdf('/raylight/v1/documents/6001', token, emu);
     expect(Buffer.from(bytes.subarray(0, 8)).toString('latin1')).toBe('%PDF-1.4');
+    // Catalog, page tree, two fonts, then a page and a content stream per page: 4 + 2 * 4.
+    expect(checkXref(bytes)).toBe(13);
 
     const pages = await pdfPages(bytes);
     // Two reports of 70 rows each: two pages per report.
