@@ -60,7 +60,10 @@ export class Engine {
   /** Applies declarations: one with overwrite="false" yields to a value already there. */
   declare(decls: readonly VariableDecl[], scope: Scope, target: Scope = scope): void {
     for (const decl of decls) {
-      if (!decl.overwrite && target.has(decl.id)) continue;
+      if (!decl.overwrite && target.has(decl.id)) {
+        if (decl.report) this.reported.set(decl.id, target);
+        continue;
+      }
       const value = substitute(decl.value, (id) => scope.get(id));
       target.define(decl.id, value);
       this.remember(decl, value, target);
@@ -68,8 +71,9 @@ export class Engine {
   }
 
   private remember(decl: VariableDecl, value: string, scope: Scope): void {
-    if (decl.secret || isSecretName(decl.id) || readsSecretHeader(decl.value))
+    if (decl.secret || isSecretName(decl.id) || readsSecretHeader(decl.value)) {
       rememberSecret(value);
+    }
     if (decl.report) this.reported.set(decl.id, scope);
   }
 
@@ -87,8 +91,9 @@ export class Engine {
     depth: number,
   ): Promise<void> {
     for (const step of steps) {
-      if (this.options.signal?.aborted)
+      if (this.options.signal?.aborted) {
         throw new AbortedError('Stopped before the workflow finished.');
+      }
       switch (step.kind) {
         case 'call':
           await this.call(step, def, scope);

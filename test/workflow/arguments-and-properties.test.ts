@@ -46,7 +46,7 @@ describe('where variables come from, and which wins', () => {
       'wf.xml': `<workflow name="sources">
   <context>
     <variable id="fixed" value="context"/>
-    <variable id="defaulted" value="context" overwrite="false"/>
+    <variable id="defaulted" value="context" overwrite="false" report="true"/>
     <variable id="derived" value="\${fromProps}+\${1}"/>
   </context>
   <call name="Show">
@@ -82,5 +82,7 @@ describe('where variables come from, and which wins', () => {
       'props args context args props+first wf.xml',
     );
     expect(server.requests[1]?.headers['x-values']).toBe('context captured');
+    // A declaration that yields still reports the value it yielded to.
+    expect(result.properties).toEqual({ defaulted: 'args' });
   });
 });
