@@ -62,7 +62,7 @@ export function kindOf(
   for (const image of ['jpg', 'jpeg', 'png', 'gif', 'bmp']) {
     if (type.endsWith(image)) return { ext: image === 'jpeg' ? 'jpg' : image, binary: true };
   }
-  // application/octet-stream is binary too: reading it as text would corrupt nothing but memory.
+  // An addition: the original read octet-stream as text, mangling the bytes into a variable.
   if (type === 'application/octet-stream') return { ext: 'bin', binary: true };
   return { ext: 'out', binary: false };
 }
