@@ -70,7 +70,9 @@ export async function main(
       const logger = createLogger({
         level: (debug
           ? 'debug'
-          : (globals.logLevel ?? process.env.BIDROP_LOG_LEVEL ?? 'warn')) as 'warn',
+          : (globals.logLevel ??
+            process.env.BIDROP_LOG_LEVEL ??
+            (name === 'serve' ? 'info' : 'warn'))) as 'warn',
         json: Boolean(globals.jsonLogs) || name === 'serve',
         stream: stderr,
       });
