@@ -13,6 +13,7 @@ import type { DropboxDestinationConfig } from '../config/index.js';
 import {
   AbortedError,
   DropboxError,
+  registerSecret,
   type DeliveredFile,
   type DeliverOptions,
   type Destination,
@@ -64,6 +65,7 @@ export function createDropboxDestination(
   options: DropboxDestinationOptions,
 ): DropboxDestination {
   const endpoints = resolveEndpoints(config);
+  registerSecret(config.appSecret);
   const onEvent = emitter(options.onEvent);
   const store = new TokenStore(options.stateDir, options.env);
   const common = {

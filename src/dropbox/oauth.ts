@@ -94,6 +94,7 @@ function requestOptions(
 
 /** Runs the whole consent flow and returns fresh tokens (not yet saved). */
 export async function authorize(options: AuthorizeOptions): Promise<StoredTokens> {
+  registerSecret(options.appSecret);
   const as = authorizationServer(options.endpoints);
   const client: oauth.Client = { client_id: options.appKey };
   const verifier = oauth.generateRandomCodeVerifier();
