@@ -282,6 +282,46 @@ describe.skipIf(!available)('against the Dropbox emulator', () => {
     expect(delays[0]).toBe(2000); // Retry-After honoured exactly
   });
 
+  it('Unicode names, skipUnchanged, conflict policies and shared links behave as against Dropbox', async () => {
+    await new TokenStore(stateDir, env).save('emu', await authorized());
+    const dropbox = createDropboxDestination('emu', config({ chunkSizeMiB: 4 }), { stateDir, env });
+    const options = { conflict: 'overwrite', skipUnchanged: true, sharedLink: true } as const;
+    const target = '/Berichte/Résumé ✓ 😀.pdf';
+    const data = bytes(5 * 1024 * 1024, 8);
+
+    const first = await dropbox.deliver(target, Readable.from([data]), options);
+    expect(first).toMatchObject({
+      status: 'delivered',
+      path: target,
+      contentHash: referenceHash(data),
+    });
+    expect(first.link).toBeTruthy();
+
+    const second = await dropbox.deliver(target, Readable.from([data]), options);
+    expect(second).toMatchObject({
+      status: 'unchanged',
+      revision: first.revision,
+      link: first.link,
+    });
+    expect(await count(emu.revisions(target))).toBe(1);
+
+    const other = bytes(1000, 9);
+    const renamed = await dropbox.deliver(target, Readable.from([other]), {
+      ...options,
+      conflict: 'add',
+      skipUnchanged: false,
+    });
+    expect(renamed.path).not.toBe(target);
+    expect(renamed.path.startsWith('/Berichte/Résumé ✓ 😀 (')).toBe(true);
+    await expect(
+      dropbox.deliver(target, Readable.from([other]), {
+        ...options,
+        conflict: 'fail',
+        skipUnchanged: false,
+      }),
+    ).rejects.toMatchObject({ code: 'DROPBOX_CONFLICT' });
+  });
+
   it('a debug-level run leaves no token and no app secret in events, errors, output or the state folder', async () => {
     const tokens = await authorized(emu.demoApp.secret);
     const store = new TokenStore(stateDir, env);
