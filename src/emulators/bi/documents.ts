@@ -9,11 +9,11 @@ import { field, many, parseBody, readText, textOf, WireError, type Wire } from '
 
 /** The Web Intelligence document for `{id}` or `cuid_{CUID}`; anything else is `WSR 00400`. */
 export function findWebi(ex: Exchange, ref: string): DocumentDef {
-  const { documents } = ex.state.catalog;
+  const { byId, byCuid } = ex.state.catalog;
   const doc = ref.startsWith('cuid_')
-    ? documents.find((d) => d.cuid === ref.slice(5))
+    ? byCuid.get(ref.slice(5))
     : /^\d+$/.test(ref)
-      ? documents.find((d) => d.id === Number(ref))
+      ? byId.get(Number(ref))
       : undefined;
   if (!doc || doc.kind !== 'Webi') {
     throw new WireError(
@@ -59,9 +59,7 @@ export function listDocuments(ex: Exchange, session: Session): void {
       `The parameter "limit" must be between 0 and ${MAX_LIMIT}.`,
     );
   }
-  const all = ex.state.catalog.documents
-    .filter((d) => d.kind === 'Webi')
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const all = ex.state.catalog.webiByName;
   if (offset >= all.length) {
     throw new WireError(404, 'WSR 00400', `The offset ${offset} is out of bounds.`);
   }

@@ -201,6 +201,11 @@ const BASE_DOCUMENTS: DocumentDef[] = [
 export interface Catalog {
   folders: FolderDef[];
   documents: DocumentDef[];
+  /** Indexes, built once: benchmarks run with thousands of generated documents. */
+  byId: ReadonlyMap<number, DocumentDef>;
+  byCuid: ReadonlyMap<string, DocumentDef>;
+  /** Web Intelligence documents sorted by name, as `/documents` lists them. */
+  webiByName: readonly DocumentDef[];
 }
 
 /** Builds the catalog, with `generated` extra prompt-less documents in /Generated. */
@@ -223,11 +228,19 @@ export function buildCatalog(generated: number): Catalog {
       updated: '2026-11-30T00:00:00.000Z',
     });
   }
-  return { folders: FOLDERS, documents };
+  return {
+    folders: FOLDERS,
+    documents,
+    byId: new Map(documents.map((d) => [d.id, d])),
+    byCuid: new Map(documents.map((d) => [d.cuid, d])),
+    webiByName: documents
+      .filter((d) => d.kind === 'Webi')
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }
 
 /** The slash path of a folder, e.g. `/Sales/Daily` (the root folder is `/`). */
-export function folderPath(catalog: Catalog, folderId: number): string {
+export function folderPath(catalog: Pick<Catalog, 'folders'>, folderId: number): string {
   const names: string[] = [];
   let current = catalog.folders.find((f) => f.id === folderId);
   while (current && current.id !== ROOT_FOLDER.id) {
@@ -250,7 +263,7 @@ export const sampleDocuments: ReadonlyArray<{
   id: d.id,
   cuid: d.cuid,
   name: d.name,
-  folder: folderPath({ folders: FOLDERS, documents: [] }, d.folderId),
+  folder: folderPath({ folders: FOLDERS }, d.folderId),
   reports: [...d.reports],
   prompts: d.prompts.map((p) => p.name),
 }));

@@ -4,15 +4,8 @@
  * (bi4-rest.md 6.1, 6.2).
  */
 import { runCmsQuery, parseCmsQuery, type CmsObject, type CmsValue } from './cms-query.js';
-import {
-  intParam,
-  requireSession,
-  sendJson,
-  sendXml,
-  type EmulatorState,
-  type Exchange,
-} from './exchange.js';
-import { ROOT_FOLDER } from './fixtures.js';
+import { intParam, requireSession, sendJson, sendXml, type Exchange } from './exchange.js';
+import { ROOT_FOLDER, type Catalog } from './fixtures.js';
 import { escapeXml, field, parseBody, readText, textOf, WireError } from './wire.js';
 
 interface InfoObject {
@@ -31,11 +24,24 @@ const PROG_IDS: Record<string, string> = {
   CrystalReport: 'CrystalEnterprise.CrystalReport',
 };
 
-/** Every folder and document as an infostore object. */
-function infoObjects(state: EmulatorState): InfoObject[] {
-  const { folders, documents } = state.catalog;
-  return [
-    ...folders.map((f) => ({
+interface InfoIndex {
+  objects: InfoObject[];
+  byId: Map<number, InfoObject>;
+  byCuid: Map<string, InfoObject>;
+  children: Map<number, InfoObject[]>;
+  cms: CmsObject[];
+}
+
+// The catalog never changes once built, so its index is built once per catalog.
+const indexes = new WeakMap<Catalog, InfoIndex>();
+
+/** Every folder and document as an infostore object, with lookups and CMS properties. */
+function infoIndex(catalog: Catalog): InfoIndex {
+  const cached = indexes.get(catalog);
+  if (cached) return cached;
+
+  const objects: InfoObject[] = [
+    ...catalog.folders.map((f) => ({
       id: f.id,
       cuid: f.cuid,
       name: f.name,
@@ -44,7 +50,7 @@ function infoObjects(state: EmulatorState): InfoObject[] {
       parentId: f.parentId,
       updated: '2026-01-05T09:00:00.000Z',
     })),
-    ...documents.map((d) => ({
+    ...catalog.documents.map((d) => ({
       id: d.id,
       cuid: d.cuid,
       name: d.name,
@@ -54,22 +60,17 @@ function infoObjects(state: EmulatorState): InfoObject[] {
       updated: d.updated,
     })),
   ];
-}
-
-function ancestors(objects: InfoObject[], object: InfoObject): number[] {
-  const ids: number[] = [];
-  let parentId = object.parentId;
-  while (parentId !== 0) {
-    ids.push(parentId);
-    parentId = objects.find((o) => o.id === parentId)?.parentId ?? 0;
+  const byId = new Map(objects.map((o) => [o.id, o]));
+  const children = new Map<number, InfoObject[]>();
+  for (const o of [...objects].sort((a, b) => a.name.localeCompare(b.name))) {
+    children.set(o.parentId, [...(children.get(o.parentId) ?? []), o]);
   }
-  return ids;
-}
-
-function cmsObjects(state: EmulatorState): CmsObject[] {
-  const objects = infoObjects(state);
-  return objects.map((o) => {
-    const parent = objects.find((p) => p.id === o.parentId);
+  const ancestors = (o: InfoObject): number[] => {
+    const ids: number[] = [];
+    for (let id = o.parentId; id !== 0; id = byId.get(id)?.parentId ?? 0) ids.push(id);
+    return ids;
+  };
+  const cms = objects.map((o) => {
     const props: Record<string, CmsValue> = {
       SI_ID: o.id,
       SI_CUID: o.cuid,
@@ -78,26 +79,33 @@ function cmsObjects(state: EmulatorState): CmsObject[] {
       SI_PROGID: PROG_IDS[o.type] ?? o.type,
       SI_PARENTID: o.parentId,
       SI_PARENT_FOLDER: o.parentId,
-      SI_PARENT_CUID: parent?.cuid ?? '',
+      SI_PARENT_CUID: byId.get(o.parentId)?.cuid ?? '',
       SI_INSTANCE: false,
       SI_DESCRIPTION: o.description,
       SI_OWNER: 'Administrator',
       SI_UPDATE_TS: o.updated,
     };
-    return { props, ancestors: ancestors(objects, o) };
+    return { props, ancestors: ancestors(o) };
   });
+
+  const index = { objects, byId, byCuid: new Map(objects.map((o) => [o.cuid, o])), children, cms };
+  indexes.set(catalog, index);
+  return index;
 }
 
 /** Resolves `{id}`, `cuid_{CUID}` or a named root such as `Root Folder`. */
-function findObject(state: EmulatorState, ref: string): InfoObject {
-  const objects = infoObjects(state);
+function findObject(index: InfoIndex, ref: string): InfoObject {
+  const root = index.byId.get(ROOT_FOLDER.id);
   const found = /^\d+$/.test(ref)
-    ? objects.find((o) => o.id === Number(ref))
+    ? index.byId.get(Number(ref))
     : ref.startsWith('cuid_')
-      ? objects.find((o) => o.cuid === ref.slice(5))
-      : objects.find((o) => o.id === ROOT_FOLDER.id && o.name.toLowerCase() === ref.toLowerCase());
-  if (!found)
+      ? index.byCuid.get(ref.slice(5))
+      : root && root.name.toLowerCase() === ref.toLowerCase()
+        ? root
+        : undefined;
+  if (!found) {
     throw new WireError(404, 'WSR 00400', `The infostore object "${ref}" does not exist.`);
+  }
   return found;
 }
 
@@ -206,24 +214,19 @@ export function handleInfostore(ex: Exchange): void {
     throw new WireError(404, 'RWS 00005', `No such platform resource: ${ex.path}.`);
   }
 
-  const objects = infoObjects(ex.state);
+  const index = infoIndex(ex.state.catalog);
   if (ref === undefined) {
-    sendObjects(
-      ex,
-      'InfoStore',
-      objects.filter((o) => o.id === ROOT_FOLDER.id),
-      `${ex.baseUrl}/infostore`,
-    );
+    const top = index.objects.filter((o) => o.id === ROOT_FOLDER.id);
+    sendObjects(ex, 'InfoStore', top, `${ex.baseUrl}/infostore`);
     return;
   }
 
-  const object = findObject(ex.state, ref);
+  const object = findObject(index, ref);
   if (sub === 'children') {
-    const type = ex.query.get('type');
-    const children = objects
-      .filter((o) => o.parentId === object.id)
-      .filter((o) => !type || o.type.toLowerCase() === type.toLowerCase())
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const type = ex.query.get('type')?.toLowerCase();
+    const children = (index.children.get(object.id) ?? []).filter(
+      (o) => !type || o.type.toLowerCase() === type,
+    );
     sendObjects(ex, object.name, children, `${ex.baseUrl}/infostore/${object.id}/children`);
     return;
   }
@@ -263,7 +266,7 @@ export async function handleCmsQuery(ex: Exchange): Promise<void> {
     throw new WireError(400, 'WSR 00101', 'The request has no query.');
   }
 
-  const rows = runCmsQuery(parseCmsQuery(text), cmsObjects(ex.state));
+  const rows = runCmsQuery(parseCmsQuery(text), infoIndex(ex.state.catalog).cms);
   const base = `${ex.baseUrl}/v1/cmsquery`;
   const { page, links } = paged(
     ex,
