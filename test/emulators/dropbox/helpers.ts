@@ -111,7 +111,7 @@ export function content(
       ...(route !== 'files/download' && { 'Content-Type': 'application/octet-stream' }),
       'Dropbox-API-Arg': headerJson(arg),
     },
-    ...(route !== 'files/download' && { body }),
+    ...(route !== 'files/download' && { body: body as Uint8Array<ArrayBuffer> }),
   });
 }
 
