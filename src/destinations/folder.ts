@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -77,6 +77,7 @@ async function deliverToFolder(
   const full = resolveInside(root, target);
   const dir = path.dirname(full);
   await mkdir(dir, { recursive: true });
+  await removeLeftovers(dir, path.basename(full));
 
   const temp = path.join(
     dir,
@@ -154,6 +155,23 @@ async function place(temp: string, full: string, options: DeliverOptions): Promi
   throw new BidropError('FOLDER_CONFLICT', `A file already exists at ${full}`, {
     hint: 'Set conflict: overwrite or add on the publication, or move the existing file.',
   });
+}
+
+/**
+ * A process killed mid-delivery (SIGKILL, power loss) cannot remove its temp file; the next
+ * delivery to the same name does. Planning forbids two deliveries to one path, so no live writer
+ * owns these.
+ */
+async function removeLeftovers(dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.`;
+  for (const entry of await readdir(dir)) {
+    if (
+      entry.startsWith(prefix) &&
+      /^\.[0-9a-f]{12}\.bidrop-part$/.test(entry.slice(prefix.length - 1))
+    ) {
+      await rm(path.join(dir, entry), { force: true });
+    }
+  }
 }
 
 async function hashOf(file: string): Promise<string | undefined> {
