@@ -6,6 +6,7 @@
 import * as oauth from 'oauth4webapi';
 
 import { DropboxError, registerSecret } from '../core/index.js';
+import { fetchAccount } from './account.js';
 import { isLoopbackHost, usesPlainHttp, type DropboxEndpoints } from './endpoints.js';
 import { startLoopbackReceiver } from './loopback.js';
 import type { DropboxEventListener } from './events.js';
@@ -92,7 +93,7 @@ function requestOptions(
   };
 }
 
-/** Runs the whole consent flow and returns fresh tokens (not yet saved). */
+/** Runs the whole consent flow; returns fresh tokens with the account's name (not yet saved). */
 export async function authorize(options: AuthorizeOptions): Promise<StoredTokens> {
   registerSecret(options.appSecret);
   const as = authorizationServer(options.endpoints);
@@ -139,7 +140,15 @@ export async function authorize(options: AuthorizeOptions): Promise<StoredTokens
   }
 
   const tokens = await exchangeCode(as, client, options, callback, redirectUri, verifier);
-  return tokens;
+  try {
+    return {
+      ...tokens,
+      ...(await fetchAccount(options.endpoints, tokens.accessToken, options.signal)),
+    };
+  } catch {
+    // The app may lack account_info.read (§2.8): the tokens are good all the same.
+    return tokens;
+  }
 }
 
 /** The user may paste the bare code, or the whole redirect URL copied from the address bar. */

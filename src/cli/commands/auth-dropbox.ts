@@ -5,7 +5,6 @@ import { createInterface } from 'node:readline/promises';
 import { configFilePath, loadConfig } from '../../config/index.js';
 import {
   authorize,
-  fetchAccount,
   resolveEndpoints,
   selectDropboxDestination,
   TokenStore,
@@ -51,13 +50,6 @@ export default async function authDropbox(
     },
     ...(headless && { readCode: () => readLine(ctx, 'Code: ') }),
   });
-
-  try {
-    Object.assign(tokens, await fetchAccount(endpoints, tokens.accessToken, ctx.signal));
-  } catch (error) {
-    // The app may lack account_info.read; the tokens are good all the same.
-    ctx.logger.warn({ err: (error as Error).message }, 'could not read the Dropbox account name');
-  }
 
   const store = new TokenStore(config.stateDir);
   await store.save(name, tokens);
