@@ -134,7 +134,9 @@ export async function updateDocument(
   const inner = field(body, wrapper);
   const state = textOf(field(inner, 'state'));
   const keys =
-    inner && typeof inner === 'object' ? Object.keys(inner).filter((k) => !k.startsWith('@')) : [];
+    inner && typeof inner === 'object'
+      ? Object.keys(inner).filter((k) => !k.startsWith('@') && k !== '$')
+      : [];
   if (state === undefined) {
     throw new WireError(400, 'WSR 00102', `The request body needs a "${wrapper}" element.`);
   }

@@ -116,6 +116,8 @@ const xmlParser = new XMLParser({
   htmlEntities: false,
   removeNSPrefix: true,
   ignoreDeclaration: true,
+  // Values are kept as sent: a password may begin or end with a space.
+  trimValues: false,
 });
 
 /**

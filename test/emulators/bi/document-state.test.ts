@@ -48,7 +48,7 @@ describe('document state and closing', () => {
     const res = await call(emu, token, '/raylight/v1/documents/6004', {
       method: 'PUT',
       accept: 'application/xml',
-      body: '<document><state>Unused</state></document>',
+      body: '<?xml version="1.0"?>\n<document>\n  <state>Unused</state>\n</document>\n',
     });
     expect(await res.text()).toContain('has been successfully updated.</message><id>6004</id>');
     expect(emu.stats().openDocuments).toBe(0);

@@ -105,6 +105,18 @@ describe('logon', () => {
     }
   });
 
+  it('reads an XML password exactly: entities decoded, spaces kept', async () => {
+    const emu = await emulator({ users: { bob: ' p&ss <1> ' } });
+    const send = (password: string): Promise<Response> =>
+      fetch(`${emu.url}/logon/long`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/xml' },
+        body: `<attrs xmlns="http://www.sap.com/rws/bip">\n  <attr name="userName" type="string">bob</attr>\n  <attr name="password" type="string">${password}</attr>\n</attrs>`,
+      });
+    expect((await send(' p&amp;ss &lt;1&gt; ')).status).toBe(200);
+    expect((await send('p&amp;ss &lt;1&gt;')).status).toBe(401);
+  });
+
   it('defaults auth to secEnterprise when omitted', async () => {
     const emu = await emulator();
     const res = await call(emu, undefined, '/logon/long', {
