@@ -322,6 +322,42 @@ describe.skipIf(!available)('against the Dropbox emulator', () => {
     ).rejects.toMatchObject({ code: 'DROPBOX_CONFLICT' });
   });
 
+  it('`bidrop auth dropbox` with the loopback redirect, then `auth status`', async () => {
+    const yaml = path.join(stateDir, 'bidrop.yaml');
+    await writeFile(
+      yaml,
+      [
+        'destinations:',
+        '  emu:',
+        '    type: dropbox',
+        `    appKey: "${emu.demoApp.key}"`,
+        `    endpoints: { authorize: "${emu.url}", api: "${emu.url}", content: "${emu.url}" }`,
+        '',
+      ].join('\n'),
+    );
+    let consented = false;
+    // A display, but no browser opener on PATH: the CLI prints the URL and waits on loopback.
+    const auth = await runCli(
+      ['--config', yaml, 'auth', 'dropbox'],
+      stateDir,
+      { DISPLAY: ':0', PATH: '/nonexistent' },
+      (text) => {
+        const url = /(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)/.exec(text)?.[1];
+        if (url && !consented) {
+          consented = true;
+          void consent(url);
+        }
+      },
+    );
+    expect(auth.code).toBe(0);
+    expect(auth.stderr).toContain('Opening the browser');
+    expect(auth.stdout).toMatch(/^Authorised .+ for destination emu\.$/m);
+
+    const status = await runCli(['--config', yaml, 'auth', 'status'], stateDir);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/emu\s+\S.*valid until/);
+  });
+
   it('a debug-level run leaves no token and no app secret in events, errors, output or the state folder', async () => {
     const tokens = await authorized(emu.demoApp.secret);
     const store = new TokenStore(stateDir, env);
@@ -411,15 +447,20 @@ describe.skipIf(!available)('against the Dropbox emulator', () => {
 function runCli(
   args: string[],
   home: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+  onStderr?: (text: string) => void,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.resolve('bin/bidrop.js'), ...args], {
-      env: { ...process.env, ...env, BIDROP_HOME: home },
+      env: { ...process.env, ...env, BIDROP_HOME: home, ...extraEnv },
     });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr);
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
