@@ -4,7 +4,7 @@
  * every revision stays readable. Nothing is ever held whole in memory.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, copyFile, link, mkdir, truncate, unlink } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, rm, truncate, unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { Transform, type TransformCallback, type Readable, type Writable } from 'node:stream';
@@ -49,6 +49,8 @@ export class BlobStore {
   }
 
   async init(): Promise<void> {
+    // Sessions do not outlive the process, so leftovers of an earlier run are dropped.
+    await rm(this.tempDir, { recursive: true, force: true });
     await mkdir(this.blobDir, { recursive: true });
     await mkdir(this.tempDir, { recursive: true });
   }

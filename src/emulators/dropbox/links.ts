@@ -33,6 +33,11 @@ export class LinkStore {
     return undefined;
   }
 
+  /** Puts back a link from the state file. */
+  restore(link: SharedLink): void {
+    this.byItem.set(link.itemId, link);
+  }
+
   all(): SharedLink[] {
     return [...this.byItem.values()];
   }

@@ -13,6 +13,7 @@ import { ListingStore } from './listing.js';
 import { decide, showConsent } from './oauth-authorize.js';
 import { tokenEndpoint } from './oauth-token.js';
 import { lowerPath } from './paths.js';
+import { loadState, saveState } from './persist.js';
 import { seededRandom } from './random.js';
 import type { RouteDef } from './route.js';
 import { dispatch } from './router.js';
@@ -69,6 +70,36 @@ function checkOptions(options: DropboxEmulatorOptions): void {
     }
   }
   if (options.bytesPerSecond === 0) throw badOption('bytesPerSecond must be more than 0.');
+}
+
+/** Writes the state file at most every 100 ms, one write at a time, and once more on close. */
+class Saver {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private dirty = false;
+
+  constructor(private readonly save: () => Promise<void>) {}
+
+  soon(): void {
+    this.dirty = true;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, 100);
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.running.then(async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      await this.save().catch(() => {
+        this.dirty = true;
+      });
+    });
+    return this.running;
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,7 +165,12 @@ export async function startDropboxEmulator(
     jobs: new Map(),
   };
 
+  if (!ownDir) loadState(state, dataDir);
+  const saver = ownDir ? undefined : new Saver(() => saveState(state, dataDir));
+
   const server = createServer((req, res) => {
+    // Any call but a page view may change state; saves are batched (see Saver).
+    if (saver && req.method !== 'GET') res.once('finish', () => saver.soon());
     handle(state, req, res).catch(() => {
       if (!res.headersSent)
         sendText(res, 500, 'The emulator failed on this call; this is a bug in the emulator.');
@@ -195,6 +231,7 @@ export async function startDropboxEmulator(
       (closing ??= (async () => {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await saver?.flush();
         if (ownDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
       })()),
   };

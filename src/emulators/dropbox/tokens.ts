@@ -49,6 +49,17 @@ export interface AccessToken {
   revoked: boolean;
 }
 
+export interface TokenSnapshot {
+  grants: Grant[];
+  access: Array<{
+    token: string;
+    grant: number;
+    scopes: string[];
+    expiresAt: number | null;
+    revoked: boolean;
+  }>;
+}
+
 export class TokenStore {
   private readonly codes = new Map<string, AuthCode>();
   private readonly access = new Map<string, AccessToken>();
@@ -109,6 +120,39 @@ export class TokenStore {
     if (!token.grant.refreshToken) return;
     token.grant.revoked = true;
     for (const other of this.access.values()) if (other.grant === token.grant) other.revoked = true;
+  }
+
+  /** Grants and access tokens as plain data, for the state file (codes are not kept). */
+  snapshot(): TokenSnapshot {
+    const grants = [
+      ...new Set([...this.refresh.values(), ...[...this.access.values()].map((t) => t.grant)]),
+    ];
+    return {
+      grants,
+      access: [...this.access].map(([token, a]) => ({
+        token,
+        grant: grants.indexOf(a.grant),
+        scopes: a.scopes,
+        expiresAt: a.expiresAt ?? null,
+        revoked: a.revoked,
+      })),
+    };
+  }
+
+  /** Takes back what `snapshot()` gave. */
+  restore(snapshot: TokenSnapshot): void {
+    for (const grant of snapshot.grants)
+      if (grant.refreshToken) this.refresh.set(grant.refreshToken, grant);
+    for (const a of snapshot.access) {
+      const grant = snapshot.grants[a.grant];
+      if (!grant) continue;
+      this.access.set(a.token, {
+        grant,
+        scopes: a.scopes,
+        expiresAt: a.expiresAt ?? undefined,
+        revoked: a.revoked,
+      });
+    }
   }
 
   /** Test knob: every access token issued so far is now expired. */

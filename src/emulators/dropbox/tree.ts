@@ -32,7 +32,8 @@ export class Tree {
   /** Lowercase paths in the order they changed; the index is the change sequence. */
   readonly changes: string[] = [];
   bytesStored = 0;
-  private revCounter = 0;
+  /** Revisions made so far; revs are built from it so they keep increasing. */
+  revCounter = 0;
 
   constructor(public quotaBytes: number) {}
 
