@@ -41,8 +41,14 @@ export function layerOf(path: string): 'raylight' | 'platform' {
 
 /** Destroys the socket after half of `body` went out, as a dropped connection does. */
 function cutOff(ex: Exchange, body: Buffer): void {
-  ex.res.write(body.subarray(0, Math.floor(body.length / 2)));
-  setImmediate(() => ex.res.socket?.destroy());
+  const half = body.subarray(0, Math.floor(body.length / 2));
+  if (half.length === 0) {
+    // Nothing to send first: the headers go out, then the connection is cut.
+    ex.res.flushHeaders();
+    setImmediate(() => ex.res.socket?.destroy());
+    return;
+  }
+  ex.res.write(half, () => ex.res.socket?.destroy());
 }
 
 /** Sends a complete body with its type, unless a drop fault cuts it short. */

@@ -45,12 +45,13 @@ export async function streamBody(
     for (let at = 0; at < chunk.length; at += Math.min(sliceBytes, chunk.length)) {
       if (ex.res.destroyed) return;
       const slice = chunk.subarray(at, at + Math.min(sliceBytes, chunk.length));
-      const more = ex.res.write(slice);
       sent += slice.length;
       if (sent >= cutAt) {
-        ex.res.socket?.destroy();
+        // Let what was written reach the client, then cut the connection.
+        ex.res.write(slice, () => ex.res.socket?.destroy());
         return;
       }
+      const more = ex.res.write(slice);
       if (!more) await waitDrain(ex);
       if (rate) {
         const due = (sent / rate) * 1000 - (Date.now() - started);

@@ -76,3 +76,12 @@ describe('fault injection', () => {
     expect(demoCredentials.username).toBe('Administrator');
   });
 });
+
+describe('dropped logoff', () => {
+  it('cuts an empty-bodied response too', async () => {
+    const emu = await emulator();
+    const token = await logon(emu);
+    emu.setFaults({ dropRate: 1 });
+    expect(await outcome(call(emu, token, '/logoff', { method: 'POST' }))).toBe('dropped');
+  });
+});
