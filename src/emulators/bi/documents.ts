@@ -140,7 +140,11 @@ export async function updateDocument(
   if (state === undefined) {
     throw new WireError(400, 'WSR 00102', `The request body needs a "${wrapper}" element.`);
   }
-  if (state !== 'Unused' || keys.length !== 1) {
+  // With `state` present no other property is accepted (bi4-rest.md 4.3).
+  if (keys.length !== 1) {
+    throw new WireError(400, 'WSR 00103', 'No other property may be updated with "state".');
+  }
+  if (state !== 'Unused') {
     throw new WireError(
       400,
       'WSR 00103',
