@@ -168,7 +168,8 @@ export async function startDropboxEmulator(
   if (!ownDir) loadState(state, dataDir);
   const saver = ownDir ? undefined : new Saver(() => saveState(state, dataDir));
 
-  const server = createServer((req, res) => {
+  // No request timeout: a throttled 150 MiB upload may rightly take longer than Node's 5 minutes.
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
     // Any call but a page view may change state; saves are batched (see Saver).
     if (saver && req.method !== 'GET') res.once('finish', () => saver.soon());
     handle(state, req, res).catch(() => {
@@ -178,21 +179,26 @@ export async function startDropboxEmulator(
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (cause) =>
-      reject(
-        new BidropError(
-          'EMU_DROPBOX_LISTEN_FAILED',
-          `The Dropbox emulator could not listen on ${host}:${options.port ?? 0}.`,
-          {
-            hint: 'Choose another port, or 0 for any free port.',
-            cause,
-          },
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (cause) =>
+        reject(
+          new BidropError(
+            'EMU_DROPBOX_LISTEN_FAILED',
+            `The Dropbox emulator could not listen on ${host}:${options.port ?? 0}.`,
+            {
+              hint: 'Choose another port, or 0 for any free port.',
+              cause,
+            },
+          ),
         ),
-      ),
-    );
-    server.listen(options.port ?? 0, host, resolve);
-  });
+      );
+      server.listen(options.port ?? 0, host, resolve);
+    });
+  } catch (error) {
+    if (ownDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   state.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
