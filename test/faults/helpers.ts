@@ -134,6 +134,7 @@ export interface ConfigSpec {
   sessions?: number;
   sessionWaitSeconds?: number;
   concurrency?: number;
+  chunkSizeMiB?: number;
 }
 
 /** Writes `<dir>/bidrop.yaml` (secrets only as ${VAR}s) and returns its path. */
@@ -152,6 +153,7 @@ export async function writeConfig(world: World, spec: ConfigSpec): Promise<strin
     '    appKey: ${FAULTS_APP_KEY}',
     '    appSecret: ${FAULTS_APP_SECRET}',
     `    concurrency: ${spec.concurrency ?? 4}`,
+    ...(spec.chunkSizeMiB ? [`    chunkSizeMiB: ${spec.chunkSizeMiB}`] : []),
     '    endpoints:',
     `      authorize: ${world.dropbox.url}`,
     `      api: ${world.dropbox.url}`,
@@ -198,7 +200,7 @@ export async function runInProcess(
   world: World,
   file: string,
   name: string,
-  options: { bi?: BiSourceOptions; signal?: AbortSignal } = {},
+  options: { bi?: BiSourceOptions; signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {},
 ): Promise<InProcessRun> {
   const config = await loadWorldConfig(world, file);
   const publication = config.publications[name]!;
@@ -224,7 +226,10 @@ export async function runInProcess(
       destination,
       history,
       concurrency: Math.min(config.bi!.sessions, destinationConfig.concurrency),
-      onEvent: (e) => runEvents.push(e),
+      onEvent: (e) => {
+        runEvents.push(e);
+        options.onEvent?.(e);
+      },
       ...(options.signal && { signal: options.signal }),
     });
     const rows = history.deliveries(result.runId);
