@@ -41,6 +41,16 @@ export const BiErrorCode = {
   badResponse: 'BI_BAD_RESPONSE',
   /** Opening, refreshing and starting the export took longer than the export timeout. */
   exportTimeout: 'BI_EXPORT_TIMEOUT',
+  /** The object has no successful instance to deliver (from: latest-instance). */
+  noInstance: 'BI_NO_INSTANCE',
+  /** The newest successful instance ended longer ago than maxAge allows. */
+  instanceTooOld: 'BI_INSTANCE_TOO_OLD',
+  /** An instance holds several files; which one to deliver is not known. */
+  instanceMultiFile: 'BI_INSTANCE_MULTI_FILE',
+  /** A run the platform's job servers did for bidrop ended in failure (from: schedule). */
+  scheduleFailed: 'BI_SCHEDULE_FAILED',
+  /** The platform's run did not finish before the schedule timeout; bidrop cancelled it. */
+  scheduleTimeout: 'BI_SCHEDULE_TIMEOUT',
   /** The source was closed while a call still wanted a session. */
   closed: 'BI_CLOSED',
 } as const;

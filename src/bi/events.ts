@@ -11,7 +11,8 @@ export type BiEvent =
   | { type: 'retry'; method: string; path: string; attempt: number; delayMs: number; code: string }
   | { type: 'relogon'; session: number }
   | { type: 'licence-wait'; delayMs: number; openSessions: number }
-  | { type: 'cleanup-failed'; step: string; code: string; message: string };
+  | { type: 'cleanup-failed'; step: string; code: string; message: string }
+  | { type: 'schedule'; instance: number; status: string };
 
 /** The log level an event deserves: per-request detail at debug, back-off and leaks at warn. */
 export function biEventLevel(event: BiEvent): 'debug' | 'info' | 'warn' {
@@ -21,6 +22,7 @@ export function biEventLevel(event: BiEvent): 'debug' | 'info' | 'warn' {
     case 'cleanup-failed':
       return 'warn';
     case 'relogon':
+    case 'schedule':
       return 'info';
     default:
       return 'debug';
@@ -44,5 +46,7 @@ export function describeBiEvent(event: BiEvent): string {
       return `BI licences in use, waiting ${event.delayMs} ms for a free session`;
     case 'cleanup-failed':
       return `BI ${event.step} failed: ${event.code}: ${event.message}`;
+    case 'schedule':
+      return `BI run ${event.instance}: ${event.status}`;
   }
 }

@@ -90,16 +90,21 @@ export async function infoObject(
 }
 
 /** A document by its folder path, e.g. `/Sales/Daily/Revenue`. */
-export async function objectByPath(scope: Scope, path: string): Promise<InfoObject> {
+export async function objectByPath(
+  scope: Scope,
+  path: string,
+  anyKind = false,
+): Promise<InfoObject> {
   const segments = pathSegments(path);
   const name = segments.pop();
   if (!name) throw documentNotFound(`"${path}" names no document`);
 
   const folder = await folderByPath(scope, segments);
   for await (const child of folderChildren(scope, folder.key)) {
-    if (child.name === name && isWebi(child)) return child;
+    if (child.name === name && (anyKind ? !isFolder(child) : isWebi(child))) return child;
   }
-  throw documentNotFound(`No Web Intelligence document "${name}" in /${segments.join('/')}`);
+  const what = anyKind ? 'object' : 'Web Intelligence document';
+  throw documentNotFound(`No ${what} "${name}" in /${segments.join('/')}`);
 }
 
 /** Walks folder names from the root; `key` is what `folderChildren` takes. */
@@ -166,6 +171,11 @@ export async function documentsInFolder(
 
 /** Runs a CMS query (every page) and keeps the rows that are Web Intelligence documents. */
 export async function documentsByQuery(scope: Scope, query: string): Promise<InfoObject[]> {
+  return (await objectsByQuery(scope, query)).filter(isWebi);
+}
+
+/** Runs a CMS query (every page) and reads every row that has an id, of any kind. */
+export async function objectsByQuery(scope: Scope, query: string): Promise<InfoObject[]> {
   const out: InfoObject[] = [];
   for await (const entry of platformEntries(scope, {
     method: 'POST',
@@ -173,7 +183,7 @@ export async function documentsByQuery(scope: Scope, query: string): Promise<Inf
     json: { query },
   })) {
     const object = readInfoObject(entry);
-    if (object && isWebi(object)) out.push(object);
+    if (object) out.push(object);
   }
   return out;
 }

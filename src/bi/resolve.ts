@@ -7,6 +7,7 @@ import { BiErrorCode } from './codes.js';
 import {
   documentNotFound,
   documentsByQuery,
+  objectsByQuery,
   infoObject,
   objectByPath,
   pathSegments,
@@ -22,10 +23,24 @@ export async function resolveDocumentRef(
   ref: DocumentRef,
   folders: FolderPaths,
 ): Promise<DocumentInfo> {
+  return (await resolveObjectRef(scope, ref, folders, false)).info;
+}
+
+/**
+ * Resolves `ref` to a repository object with its kind (SI_KIND). With `anyKind`, Crystal reports,
+ * uploaded files and every other kind are accepted (bi4-instances.md §1.1); without, only Web
+ * Intelligence documents.
+ */
+export async function resolveObjectRef(
+  scope: Scope,
+  ref: DocumentRef,
+  folders: FolderPaths,
+  anyKind: boolean,
+): Promise<{ info: DocumentInfo; kind: string }> {
   if (ref.kind === 'path') {
-    const object = await objectByPath(scope, ref.path);
+    const object = await objectByPath(scope, ref.path, anyKind);
     const folder = `/${pathSegments(ref.path).slice(0, -1).join('/')}`;
-    return toDocumentInfo(object, folder);
+    return { info: toDocumentInfo(object, folder), kind: object.type || 'Webi' };
   }
 
   const what = ref.kind === 'id' ? `id ${ref.id}` : `CUID ${ref.cuid}`;
@@ -34,19 +49,26 @@ export async function resolveDocumentRef(
     object = await infoObject(scope, ref.kind === 'id' ? ref.id : { cuid: ref.cuid });
   } catch (error) {
     if (!(error instanceof BiError) || error.code !== BiErrorCode.documentNotFound) throw error;
-    object = await lookUpByQuery(scope, ref);
+    object = await lookUpByQuery(scope, ref, anyKind);
     if (!object) throw error;
   }
-  if (object.type && !/^webi$/i.test(object.type)) {
+  if (!anyKind && object.type && !/^webi$/i.test(object.type)) {
     throw documentNotFound(
       `The object with ${what} is a ${object.type}, not a Web Intelligence document`,
     );
   }
-  return toDocumentInfo(object, await folders.of(scope, object));
+  return {
+    info: toDocumentInfo(object, await folders.of(scope, object)),
+    kind: object.type || 'Webi',
+  };
 }
 
 /** The CMS query fallback for servers whose infostore does not answer by id or CUID (§6.3). */
-async function lookUpByQuery(scope: Scope, ref: DocumentRef): Promise<InfoObject | undefined> {
+async function lookUpByQuery(
+  scope: Scope,
+  ref: DocumentRef,
+  anyKind: boolean,
+): Promise<InfoObject | undefined> {
   let where: string;
   if (ref.kind === 'id') where = `SI_ID=${ref.id}`;
   // CUIDs are letters, digits, '_', '.', '-': anything else cannot match and must not be quoted in.
@@ -55,7 +77,7 @@ async function lookUpByQuery(scope: Scope, ref: DocumentRef): Promise<InfoObject
 
   const query = `SELECT SI_ID, SI_CUID, SI_NAME, SI_KIND, SI_PARENT_FOLDER, SI_UPDATE_TS FROM CI_INFOOBJECTS WHERE ${where} AND SI_INSTANCE=0`;
   try {
-    return (await documentsByQuery(scope, query))[0];
+    return (await (anyKind ? objectsByQuery : documentsByQuery)(scope, query))[0];
   } catch (error) {
     if (error instanceof BiError && error.code === BiErrorCode.notFound) return undefined;
     throw error;

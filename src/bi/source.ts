@@ -38,7 +38,14 @@ import {
 import { logoff, logon } from './logon.js';
 import { SessionPool, type Session } from './pool.js';
 import { answerAndRefresh, readPrompts, type PromptInfo } from './prompts.js';
-import { resolveDocumentRef } from './resolve.js';
+import {
+  defaultPolling,
+  exportBySchedule,
+  exportLatestInstance,
+  type OriginContext,
+  type SchedulePolling,
+} from './origins.js';
+import { resolveDocumentRef, resolveObjectRef } from './resolve.js';
 import type { Scope } from './scope.js';
 
 export interface BiSourceOptions {
@@ -48,6 +55,8 @@ export interface BiSourceOptions {
   exportTimeoutMs?: number;
   retry?: RetryPolicy;
   onEvent?: (event: BiEvent) => void;
+  /** Status polling of runs on the platform (from: schedule); defaults in origins.ts. */
+  schedulePolling?: Partial<SchedulePolling>;
 }
 
 export type DocumentSelector = { folder: string; recursive?: boolean } | { query: string };
@@ -87,9 +96,17 @@ class RestBiSource implements BiSource {
   private readonly emit: (event: BiEvent) => void;
   private readonly exportTimeoutMs: number;
   private closing: Promise<void> | undefined;
+  private readonly origins: OriginContext;
 
   constructor(connection: BiConnection, options: BiSourceOptions) {
     this.emit = options.onEvent ?? (() => {});
+    this.origins = {
+      withSession: (signal, operation) => this.withSession(signal, operation),
+      holdSession: (signal, operation) => this.holdSession(signal, operation),
+      resolveObject: (scope, ref) => resolveObjectRef(scope, ref, this.folders, true),
+      emit: (event) => this.emit(event),
+      polling: { ...defaultPolling, ...options.schedulePolling },
+    };
     this.http = new BiHttp(connection.url, {
       retry: options.retry ?? defaultRetryPolicy,
       onEvent: this.emit,
@@ -164,6 +181,10 @@ class RestBiSource implements BiSource {
   }
 
   async export(request: ExportRequest): Promise<ExportedStream> {
+    // The other ways out bound themselves: a platform run by its schedule timeout.
+    if (request.from === 'latest-instance') return exportLatestInstance(this.origins, request);
+    if (request.from === 'schedule') return exportBySchedule(this.origins, request);
+
     const timeout = new AbortController();
     const timer = setTimeout(() => {
       timeout.abort(
@@ -268,6 +289,22 @@ class RestBiSource implements BiSource {
       throw error;
     } finally {
       await this.pool.release(session, { discard });
+    }
+  }
+
+  /** Like withSession, but the session stays taken (for a download) until `done` is called. */
+  private async holdSession<T>(
+    signal: AbortSignal | undefined,
+    operation: (scope: Scope) => Promise<T>,
+  ): Promise<{ value: T; session: Session; done: (discard?: boolean) => Promise<void> }> {
+    const session = await this.pool.acquire(signal);
+    const scope: Scope = { http: this.http, session, signal };
+    try {
+      const value = await this.retryOnExpiry(scope, () => operation(scope));
+      return { value, session, done: (discard = false) => this.pool.release(session, { discard }) };
+    } catch (error) {
+      await this.pool.release(session, { discard: expired(error) });
+      throw error;
     }
   }
 

@@ -9,3 +9,4 @@ export {
 export { ConfigFileError, type ConfigProblem } from './problems.js';
 export * from './schema.js';
 export { resolveBiConnection, type BiConnection } from './connection.js';
+export { parseDuration } from './duration.js';

@@ -5,6 +5,8 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 
+import { parseDuration } from './duration.js';
+
 export const biAuthTypes = ['secEnterprise', 'secLDAP', 'secWinAD', 'secSAPR3'] as const;
 export const exportFormats = ['pdf', 'xlsx', 'xls', 'csv'] as const;
 
@@ -73,6 +75,30 @@ const promptValues = z.union([
 
 const promptsSchema = z.record(nonEmpty, promptValues);
 
+/** A duration such as "26h" or "2d", read into milliseconds (config/duration.ts). */
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'is not a duration such as "90m", "26h" or "2d"' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** Where a document's bytes come from (DESIGN.md, "Ways to get a document out"). */
+export const exportOrigins = ['refresh', 'latest-instance', 'schedule'] as const;
+
+/** The keys that choose and bound the way out, shared by publications and document entries. */
+const originKeys = {
+  from: z.enum(exportOrigins).optional(),
+  /** latest-instance: refuse an instance older than this (milliseconds once parsed). */
+  maxAge: duration.optional(),
+  /** schedule: keep the instance the platform's run created. */
+  keepInstance: z.boolean().optional(),
+  /** schedule: cancel the platform's run after this long (milliseconds once parsed). */
+  scheduleTimeout: duration.optional(),
+};
+
 export const documentEntrySchema = z
   .strictObject({
     id: z.number().int().positive().optional(),
@@ -84,6 +110,7 @@ export const documentEntrySchema = z
     formats: z.array(z.enum(exportFormats)).min(1).optional(),
     reports: z.union([z.literal('each'), z.array(nonEmpty).min(1)]).optional(),
     prompts: promptsSchema.optional(),
+    ...originKeys,
   })
   .refine(
     (d) => [d.id, d.cuid, d.path, d.folder, d.query].filter((v) => v !== undefined).length === 1,
@@ -115,6 +142,7 @@ export const publicationSchema = z.strictObject({
   sharedLink: z.boolean().default(false),
   /** Deliver nothing for a report that came back without data rows. */
   skipEmpty: z.boolean().default(false),
+  ...originKeys,
 });
 
 export const configSchema = z.strictObject({

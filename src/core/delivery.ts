@@ -19,6 +19,14 @@ export interface ExportRequest {
   report?: string;
   /** Prompt answers by prompt name; several values for a multi-value prompt. */
   prompts?: Record<string, string[]>;
+  /** Where the bytes come from: a refresh (default), the newest instance, or a run on the server. */
+  from?: 'refresh' | 'latest-instance' | 'schedule';
+  /** With `latest-instance`: refuse an instance that ended longer ago than this. */
+  maxAgeMs?: number;
+  /** With `schedule`: keep the instance the run created instead of deleting it after download. */
+  keepInstance?: boolean;
+  /** With `schedule`: how long to wait for the platform's run before cancelling it. */
+  scheduleTimeoutMs?: number;
   signal?: AbortSignal;
 }
 
@@ -39,6 +47,8 @@ export interface ExportedStream {
   size?: number;
   /** Data rows the refresh returned, when the source knows; 0 marks an empty report. */
   rows?: number;
+  /** The platform instance delivered (latest-instance, schedule), so history can skip it next time. */
+  instance?: { id: number; cuid?: string; endedAt?: string };
   /** Closes the document and gives the session back; idempotent; runs on success and failure. */
   release(): Promise<void>;
 }
