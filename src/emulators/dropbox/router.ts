@@ -18,7 +18,7 @@ import {
   sendText,
 } from './http-io.js';
 import type { RouteDef } from './route.js';
-import type { EmulatorState } from './state.js';
+import { ACCOUNT, type EmulatorState } from './state.js';
 
 /** RPC bodies are small JSON; finish_batch_v2 with 1000 entries stays well below this. */
 const MAX_RPC_BODY = 8 * 1024 * 1024;
@@ -66,6 +66,7 @@ export async function dispatch(
     checkContentType(def, req);
     const token =
       def.auth === 'user' ? authenticateUser(state, req, def.scope) : authenticateApp(state, req);
+    checkPathRoot(req);
     const arg = await readArg(def, req);
     const result = await def.handle({ state, req, res, arg, token });
     if (def.style !== 'download') sendJson(res, 200, result ?? null);
@@ -134,6 +135,28 @@ function checkContentType(def: RouteDef, req: IncomingMessage): void {
     throw new BadRequest(
       `Bad HTTP "Content-Type" header: "${given ?? ''}".  Expecting one of ${quoteList(allowed)}.`,
     );
+  }
+}
+
+/**
+ * `Dropbox-API-Path-Root` (note §3.6): the single personal account has one namespace, so "home"
+ * and that namespace pass; any other is 422 `no_permission` [inferred].
+ */
+function checkPathRoot(req: IncomingMessage): void {
+  const header = req.headers['dropbox-api-path-root'];
+  if (typeof header !== 'string') return;
+  let root: { '.tag'?: unknown; root?: unknown; namespace_id?: unknown };
+  try {
+    root = JSON.parse(header) as typeof root;
+  } catch {
+    throw new BadRequest('HTTP header "Dropbox-API-Path-Root": could not decode input as JSON');
+  }
+  const tag = root['.tag'];
+  if (tag === 'home') return;
+  const ns = tag === 'root' ? root.root : tag === 'namespace_id' ? root.namespace_id : undefined;
+  if (ns === undefined) throw new BadRequest('HTTP header "Dropbox-API-Path-Root": unknown tag');
+  if (ns !== ACCOUNT.namespaceId) {
+    throw new RouteFailure(['no_permission'], { '.tag': 'no_permission' }, 422);
   }
 }
 

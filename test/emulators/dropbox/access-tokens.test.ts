@@ -73,4 +73,21 @@ describe('access tokens on /2/ calls', () => {
     });
     expect(nullArg.status).toBe(200);
   });
+
+  it('accepts the home path root and refuses another namespace with 422', async () => {
+    const { access_token } = await authorize(emu);
+    const call = (root: string) =>
+      fetch(`${emu.url}/2/files/list_folder`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${access_token}`,
+          'Content-Type': 'application/json',
+          'Dropbox-API-Path-Root': root,
+        },
+        body: '{"path":""}',
+      });
+    expect((await call('{".tag":"home"}')).status).toBe(200);
+    const other = await json(await call('{".tag":"namespace_id","namespace_id":"99"}'), 422);
+    expect(other['error']).toEqual({ '.tag': 'no_permission' });
+  });
 });

@@ -283,4 +283,30 @@ describe('token endpoint', () => {
     );
     expect(body['refresh_token']).toBeUndefined();
   });
+
+  it('serves the legacy /1/oauth2/token path too', async () => {
+    const code = await codeFrom();
+    const answer = await fetch(`${emu.url}/1/oauth2/token`, {
+      method: 'POST',
+      headers: { Authorization: basic(emu), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }),
+    });
+    expect(answer.status).toBe(200);
+  });
+});
+
+describe('token flow (legacy implicit grant)', () => {
+  it('puts the access token and the state in the redirect fragment', async () => {
+    const answer = await consent(emu, codeParams({ response_type: 'token' }));
+    expect(answer.status).toBe(302);
+    const fragment = new URLSearchParams(
+      new URL(answer.headers.get('location') ?? '').hash.slice(1),
+    );
+    expect(fragment.get('token_type')).toBe('bearer');
+    expect(fragment.get('state')).toBe('st-42');
+    const access = fragment.get('access_token') ?? '';
+    expect(await json(await rpc(emu, access, 'check/user', { query: 'hi' }))).toEqual({
+      result: 'hi',
+    });
+  });
 });
