@@ -375,3 +375,5 @@ export async function until(check: () => boolean, timeoutMs = 10_000): Promise<v
 function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
+
+export { startBiProxy, type BiProxy } from './bi-proxy.js';
