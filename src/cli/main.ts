@@ -23,6 +23,11 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** The "Examples" block under a command's help; docs/commands.md shows the same ones. */
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+}
+
 export async function main(
   argv: string[],
   io: Partial<Pick<CliContext, 'stdout' | 'stderr'>> = {},
@@ -57,7 +62,21 @@ export async function main(
     .option('--json-logs', 'write logs as JSON lines')
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      examples(
+        'bidrop init',
+        'bidrop auth dropbox',
+        'bidrop run --dry-run',
+        'bidrop run daily-sales',
+      ) +
+        '\nExit codes: 0 done, 1 some work failed, 2 bad configuration or usage, 130 stopped.\n' +
+        'Environment: BIDROP_CONFIG, BIDROP_HOME, BIDROP_SECRET_KEY, BIDROP_LOG_LEVEL,\n' +
+        '  BIDROP_BI_URL, BIDROP_BI_USER, BIDROP_BI_PASSWORD, BIDROP_BI_AUTH,\n' +
+        '  BIDROP_DROPBOX_REDIRECT_URI (see docs/configuration.md).\n' +
+        'Documentation: docs/README.md\n',
+    );
 
   const action =
     (name: string) =>
@@ -93,24 +112,40 @@ export async function main(
     .description('write a commented bidrop.yaml to start from')
     .option('-f, --force', 'overwrite an existing file')
     .argument('[file]', 'where to write it', 'bidrop.yaml')
+    .addHelpText('after', examples('bidrop init', 'bidrop init /etc/bidrop/bidrop.yaml --force'))
     .action(action('init'));
 
-  const auth = program.command('auth').description('authorise bidrop to reach Dropbox');
+  const auth = program
+    .command('auth')
+    .description('authorise bidrop to reach Dropbox')
+    .addHelpText('after', examples('bidrop auth dropbox', 'bidrop auth status'));
   auth
     .command('dropbox')
     .description('authorise a Dropbox destination (OAuth 2 with PKCE)')
     .option('-d, --destination <name>', 'destination in bidrop.yaml')
     .option('--no-browser', 'print the URL and paste the code instead of opening a browser')
+    .addHelpText(
+      'after',
+      examples(
+        'bidrop auth dropbox',
+        'bidrop auth dropbox --destination team-dropbox --no-browser',
+      ),
+    )
     .action(action('auth-dropbox'));
   auth
     .command('status')
     .description('show which accounts are authorised and until when (never the tokens)')
     .option('-d, --destination <name>', 'destination in bidrop.yaml')
+    .addHelpText(
+      'after',
+      examples('bidrop auth status', 'bidrop auth status --destination team-dropbox'),
+    )
     .action(action('auth-status'));
   auth
     .command('revoke')
     .description('revoke the Dropbox tokens and forget them')
     .option('-d, --destination <name>', 'destination in bidrop.yaml')
+    .addHelpText('after', examples('bidrop auth revoke --destination team-dropbox'))
     .action(action('auth-revoke'));
 
   program
@@ -123,6 +158,14 @@ export async function main(
     .option('--bi-user <name>', 'BI user name')
     .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
     .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)')
+    .addHelpText(
+      'after',
+      examples(
+        'bidrop docs --folder "/Sales/Daily"',
+        `bidrop docs --query "SELECT SI_ID, SI_NAME FROM CI_INFOOBJECTS WHERE SI_KIND = 'Webi'"`,
+        'bidrop docs --json',
+      ),
+    )
     .action(action('docs'));
 
   program
@@ -141,6 +184,14 @@ export async function main(
     .option('--bi-user <name>', 'BI user name')
     .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
     .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)')
+    .addHelpText(
+      'after',
+      examples(
+        'bidrop export 6003 --format xlsx -o revenue.xlsx',
+        'bidrop export 6001 -p "Region=EMEA" -p "Product Line=Bikes" -o daily-sales.pdf',
+        'bidrop export "/Finance/Monthly Revenue" --report Costs --format csv -o costs.csv',
+      ),
+    )
     .action(action('export'));
 
   program
@@ -155,6 +206,12 @@ export async function main(
     )
     .option('--skip-unchanged', 'upload nothing when the same content is already there')
     .option('--shared-link', 'create (or reuse) a shared link and print it')
+    .addHelpText(
+      'after',
+      examples(
+        'bidrop upload sales.pdf team-dropbox:/Reports/sales.pdf --skip-unchanged --shared-link',
+      ),
+    )
     .action(action('upload'));
 
   program
@@ -164,6 +221,10 @@ export async function main(
     .option('--dry-run', 'print what would be delivered where, and do nothing')
     .option('--resume', 'finish the last interrupted run instead of starting a new one')
     .option('--json', 'print JSON lines instead of a progress display')
+    .addHelpText(
+      'after',
+      examples('bidrop run --dry-run', 'bidrop run daily-sales', 'bidrop run daily-sales --resume'),
+    )
     .action(action('run'));
 
   program
@@ -173,11 +234,20 @@ export async function main(
     .option('--run <id>', 'one run, with its deliveries')
     .option('-n, --limit <n>', 'how many runs', '20')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'bidrop history',
+        'bidrop history daily-sales --limit 5',
+        'bidrop history --run 42 --json',
+      ),
+    )
     .action(action('history'));
 
   program
     .command('serve')
     .description('run publications on their schedules until stopped')
+    .addHelpText('after', examples('bidrop --config /etc/bidrop/bidrop.yaml serve'))
     .action(action('serve'));
 
   program
@@ -188,21 +258,33 @@ export async function main(
     .option('--bi-port <n>', 'BI emulator port when starting both')
     .option('--dropbox-port <n>', 'Dropbox emulator port when starting both')
     .option('--data <dir>', 'where the Dropbox emulator keeps its files')
+    .addHelpText(
+      'after',
+      examples('bidrop emulate', 'bidrop emulate dropbox --port 8790 --data ./dropbox-data'),
+    )
     .action(action('emulate'));
 
   program
     .command('demo')
     .description('the whole flow against the bundled emulators, on this machine')
     .option('--keep', 'keep the emulators running at the end')
+    .addHelpText('after', examples('bidrop demo', 'bidrop demo --keep'))
     .action(action('demo'));
 
-  const workflow = program.command('workflow').description('run Azot XML workflows');
+  const workflow = program
+    .command('workflow')
+    .description('run Azot XML workflows')
+    .addHelpText('after', examples('bidrop workflow run logon.xml user=Administrator'));
   workflow
     .command('run')
     .description('run an Azot workflow, unchanged')
     .argument('<file>', 'workflow XML file')
     .argument('[arguments...]', 'name=value arguments, or positional values')
     .option('--report <file>', 'write a JUnit XML report')
+    .addHelpText(
+      'after',
+      examples('bidrop workflow run examples/bi-export-to-dropbox.xml doc=6003 --report junit.xml'),
+    )
     .action(action('workflow-run'));
 
   try {
