@@ -57,12 +57,14 @@ export function sendJson(
 ): void {
   if (dropIfLost(res)) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, reason ?? '', {
+  const all = {
     ...baseHeaders(),
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(text)),
     ...headers,
-  });
+  };
+  if (reason === undefined) res.writeHead(status, all);
+  else res.writeHead(status, reason, all);
   res.end(text);
 }
 

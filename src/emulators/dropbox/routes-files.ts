@@ -51,12 +51,17 @@ const upload = route(struct({ ...commitShape, content_hash: opt(contentHashArg) 
   writes: true,
   async handle({ state, req, arg }) {
     const temp = state.blobs.tempPath('upload');
-    const got = await state.blobs.receive(req, temp, {
-      position: 0,
-      create: true,
-      limit: state.maxRequestBytes,
-      bytesPerSecond: state.bytesPerSecond,
-    });
+    const got = await state.blobs
+      .receive(req, temp, {
+        position: 0,
+        create: true,
+        limit: state.maxRequestBytes,
+        bytesPerSecond: state.bytesPerSecond,
+      })
+      .catch(async (error: unknown) => {
+        await unlink(temp).catch(() => undefined);
+        throw error;
+      });
     const refuse = async (tag: string) => {
       await unlink(temp).catch(() => undefined);
       return new RouteFailure([tag], { '.tag': tag });
