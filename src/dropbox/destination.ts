@@ -92,11 +92,13 @@ export function createDropboxDestination(
     body: Readable,
     deliverOptions: DeliverOptions,
   ): Promise<DeliveredFile> {
-    validateDropboxPath(target);
     const { signal } = deliverOptions;
-    const release = await slots.acquire(signal);
+    let release: (() => void) | undefined;
     let cleanup: (() => Promise<void>) | undefined;
     try {
+      validateDropboxPath(target);
+      release = await slots.acquire(signal);
+
       let source: AsyncIterable<unknown> = body;
       if (deliverOptions.skipUnchanged) {
         const existing = await getFileMetadata(client, target, signal);
@@ -137,7 +139,7 @@ export function createDropboxDestination(
       body.destroy();
       throw error;
     } finally {
-      release();
+      release?.();
       await cleanup?.();
     }
   }

@@ -57,7 +57,10 @@ describe('authorisation-code flow with PKCE', () => {
     expect(tokens.accessToken).toMatch(/^sl\.fake-access-/);
     expect(tokens.refreshToken).toBe(fake.refreshToken);
     expect(tokens.accountId).toBe('dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc');
-    expect(tokens).toMatchObject({ email: 'franz@example.com', name: 'Franz Ferdinand (Personal)' });
+    expect(tokens).toMatchObject({
+      email: 'franz@example.com',
+      name: 'Franz Ferdinand (Personal)',
+    });
     expect(tokens.expiresAt).toBeGreaterThan(Date.now() + 14_000_000);
 
     const sent = fake.lastTokenRequest!;

@@ -60,3 +60,37 @@ describe('a source that ends early', () => {
     expect(h.fake.count('/2/files/upload_session/finish')).toBe(0);
   });
 });
+
+describe('the source is released on every failure', () => {
+  it('a refused path destroys the source stream', async () => {
+    h = await harness();
+    const source = Readable.from([bytes(10)]);
+    await expect(
+      h.destination.deliver('/bad//path.pdf', source, deliverDefaults),
+    ).rejects.toMatchObject({
+      code: 'DROPBOX_MALFORMED_PATH',
+    });
+    expect(source.destroyed).toBe(true);
+  });
+
+  it('a Dropbox failure destroys the source stream', async () => {
+    h = await harness({ chunkSizeBytes: 32 * 1024 });
+    h.fake.intercept = (call) =>
+      call.route === '/2/files/upload_session/start'
+        ? {
+            status: 409,
+            json: {
+              error_summary: 'path/insufficient_space/',
+              error: { '.tag': 'path', reason: { '.tag': 'insufficient_space' } },
+            },
+          }
+        : undefined;
+    const source = Readable.from([bytes(32 * 1024), bytes(32 * 1024), bytes(32 * 1024)]);
+    await expect(h.destination.deliver('/full.pdf', source, deliverDefaults)).rejects.toMatchObject(
+      {
+        code: 'DROPBOX_INSUFFICIENT_SPACE',
+      },
+    );
+    expect(source.destroyed).toBe(true);
+  });
+});
