@@ -28,6 +28,8 @@ export interface FakeRun {
   /** Statuses the run goes through, one per poll; the last one stays. */
   statuses: number[];
   failure?: string;
+  /** A failure text only Raylight's schedule details carry, not the CMS row. */
+  raylightError?: string;
   bytes?: Buffer;
   kind?: string;
 }
@@ -189,8 +191,8 @@ export function installInstances(fake: FakeBi): InstanceFake {
       schedule: {
         id,
         status: { '@id': '3', $: 'Failed' },
-        ...(run?.failure && {
-          error: { error_code: 'FWB 00031', message: run.failure },
+        ...((run?.raylightError ?? run?.failure) && {
+          error: { error_code: 'WIS 30270', message: run.raylightError ?? run.failure },
         }),
       },
     });
