@@ -62,7 +62,12 @@ it('tokens that live 2 s: about one refresh per lifetime, not one per upload', a
   expect(run.result.counts.delivered).toBe(30);
   const uploads = world.dropbox.stats().requests['/2/files/upload'] ?? 0;
   expect(uploads).toBe(30);
-  // One refresh per lifetime that ran out (and one to spare for timing at the edges).
-  expect(world.dropbox.stats().refreshes).toBeGreaterThanOrEqual(1);
-  expect(world.dropbox.stats().refreshes).toBeLessThanOrEqual(lifetimes + 1);
+  // About one refresh per lifetime that ran out. Refreshing ahead of the expiry is fine, so up to
+  // two per lifetime pass; one per upload (30) does not.
+  const refreshes = world.dropbox.stats().refreshes;
+  expect(refreshes).toBeGreaterThanOrEqual(1);
+  expect(
+    refreshes,
+    `${refreshes} refreshes for ${uploads} uploads in ${lifetimes} lifetimes`,
+  ).toBeLessThanOrEqual(2 * lifetimes);
 }, 30_000);
