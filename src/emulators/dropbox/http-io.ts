@@ -150,5 +150,14 @@ export function queryOf(req: IncomingMessage): URLSearchParams {
 
 /** Escapes text for HTML bodies and attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
+
+// The five usual entities, so simple page scrapers (tests, `bidrop demo`) can read the form.
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};

@@ -28,8 +28,12 @@ export function parseConsent(html: string): { action: string; fields: Record<str
   return { action, fields };
 }
 
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
+
 function unescape(text: string): string {
-  return text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+  return text.replace(/&(#\d+|amp|lt|gt|quot);/g, (_, name: string) =>
+    name.startsWith('#') ? String.fromCharCode(Number(name.slice(1))) : (NAMED[name] ?? ''),
+  );
 }
 
 /** Opens the consent page for these parameters and submits a decision; returns the answer. */

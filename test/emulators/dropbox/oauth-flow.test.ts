@@ -61,6 +61,11 @@ describe('consent page', () => {
     expect(fields['csrf_token']).toMatch(/^[\w-]{20,}$/);
   });
 
+  it('round-trips a state with HTML-special characters through the form', async () => {
+    const state = `a&b<c>"d'e f`;
+    await expect(codeFrom({ state })).resolves.toBeTruthy();
+  });
+
   it('refuses a POST without the page CSRF token', async () => {
     const answer = await fetch(`${emu.url}/oauth2/authorize`, {
       method: 'POST',
