@@ -4,7 +4,13 @@
  * (single-flight), and the store is re-read first, because another bidrop process sharing the
  * state folder may already have refreshed.
  */
-import { DropboxError, defaultRetryPolicy, withRetry, type RetryPolicy } from '../core/index.js';
+import {
+  AbortedError,
+  DropboxError,
+  defaultRetryPolicy,
+  withRetry,
+  type RetryPolicy,
+} from '../core/index.js';
 import type { TokenSource } from './client.js';
 import type { DropboxEndpoints } from './endpoints.js';
 import type { DropboxEventListener } from './events.js';
@@ -88,16 +94,19 @@ export class AccessTokens implements TokenSource {
     used: string,
     signal?: AbortSignal,
   ): Promise<StoredTokens> {
-    this.inflight ??= this.doRefresh(reason, used, signal).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight.then((tokens) => (this.tokens = tokens));
+    // The shared refresh gets no caller's signal: one caller giving up must not fail the others.
+    // Each caller stops waiting on its own signal instead.
+    this.inflight ??= this.doRefresh(reason, used)
+      .then((tokens) => (this.tokens = tokens))
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    return untilAborted(this.inflight, signal);
   }
 
   private async doRefresh(
     reason: 'expiring' | 'expired_access_token',
     used: string,
-    signal?: AbortSignal,
   ): Promise<StoredTokens> {
     const stored = await this.load();
     if (stored.accessToken !== used && !this.expiring(stored)) return stored;
@@ -122,12 +131,10 @@ export class AccessTokens implements TokenSource {
           endpoints: this.options.endpoints,
           refreshToken,
           destination: this.options.destination,
-          signal,
           onEvent: this.options.onEvent,
         }),
       {
         policy: this.options.retry ?? defaultRetryPolicy,
-        signal,
         ...(this.options.sleep && { sleep: this.options.sleep }),
         onRetry: ({ attempt, delayMs, error }) =>
           this.options.onEvent?.({
@@ -143,4 +150,15 @@ export class AccessTokens implements TokenSource {
     await this.options.store.save(this.options.destination, next);
     return next;
   }
+}
+
+/** `promise`, or an AbortedError as soon as `signal` fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new AbortedError(undefined, signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortedError(undefined, signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
