@@ -16,6 +16,7 @@ import type { FolderDestinationConfig } from '../config/index.js';
 import {
   AbortedError,
   BidropError,
+  shouldRetry,
   type DeliveredFile,
   type DeliverOptions,
   type Destination,
@@ -118,7 +119,9 @@ async function deliverToFolder(
     await rm(temp, { force: true });
     if (options.signal?.aborted)
       throw new AbortedError('The delivery was stopped; no file was written.', error);
-    if (error instanceof BidropError) throw error;
+    // A fault of the source (a dropped BI connection) passes through as it is, so the runner
+    // can tell it may start the delivery over.
+    if (error instanceof BidropError || shouldRetry(error)) throw error;
     throw new BidropError(
       'FOLDER_WRITE_FAILED',
       `Could not write ${target}: ${(error as Error).message}`,

@@ -33,5 +33,14 @@ export type RunEvent =
     }
   | { type: 'delivery-start'; runId: number; key: string; delivery: PlannedDelivery }
   | { type: 'delivery-progress'; runId: number; key: string; bytes: number; size?: number }
+  | {
+      type: 'delivery-retry';
+      runId: number;
+      key: string;
+      /** The attempt that failed (1-based). */
+      attempt: number;
+      delayMs: number;
+      code: string;
+    }
   | { type: 'delivery-end'; runId: number; result: DeliveryResult }
   | { type: 'run-end'; runId: number; publication: string; status: RunStatus; counts: RunCounts };

@@ -11,6 +11,7 @@ export {
   type Plan,
   type PlannedDelivery,
   type PlanOptions,
+  type ExportOrigin,
 } from './plan.js';
 export { runPublication, type RunOptions, type RunResult } from './runner.js';
 export type { DeliveryResult, DeliveryResultStatus, RunEvent } from './events.js';

@@ -6,7 +6,13 @@
 import { createHash } from 'node:crypto';
 
 import { parseTarget, type DocumentEntry, type PublicationConfig } from '../config/index.js';
-import { RunError, type DocumentInfo, type DocumentRef, type ExportFormat } from '../core/index.js';
+import {
+  RunError,
+  type DocumentInfo,
+  type DocumentRef,
+  type ExportFormat,
+  type ExportRequest,
+} from '../core/index.js';
 import { calendarTime, fillDateTokens, type CalendarTime } from './dates.js';
 import { renderPath } from './template.js';
 
@@ -31,7 +37,15 @@ export interface PlannedDelivery {
   prompts: Record<string, string>;
   /** Path at the destination, before any conflict renaming. */
   target: string;
+  /** Where the bytes come from, when not a refresh (DESIGN.md, "Ways to get a document out"). */
+  origin?: ExportOrigin;
 }
+
+/** The export request fields that choose the way out of the BI platform. */
+export type ExportOrigin = Pick<
+  ExportRequest,
+  'from' | 'maxAgeMs' | 'keepInstance' | 'scheduleTimeoutMs'
+>;
 
 export interface Plan {
   publication: string;
@@ -134,6 +148,7 @@ async function plannedFor(
       ? await catalog.listReports({ kind: 'id', id: document.id }, signal)
       : (reportSetting ?? [undefined]);
   const answers = burst(promptAnswers(publication, entry, now));
+  const origin = originOf(publication, entry);
 
   const out: PlannedDelivery[] = [];
   for (const report of reports) {
@@ -157,6 +172,7 @@ async function plannedFor(
           }),
         };
         if (report !== undefined) delivery.report = report;
+        if (origin) delivery.origin = origin;
         out.push(delivery);
       }
     }
@@ -172,6 +188,20 @@ function targetPath(template: string, values: Parameters<typeof renderPath>[1]):
     });
   }
   return rendered;
+}
+
+/** The way out for one document: its own keys first, then the publication's. */
+function originOf(publication: PublicationConfig, entry: DocumentEntry): ExportOrigin | undefined {
+  const origin: ExportOrigin = {};
+  const from = entry.from ?? publication.from;
+  const maxAge = entry.maxAge ?? publication.maxAge;
+  const keepInstance = entry.keepInstance ?? publication.keepInstance;
+  const scheduleTimeout = entry.scheduleTimeout ?? publication.scheduleTimeout;
+  if (from !== undefined) origin.from = from;
+  if (maxAge !== undefined) origin.maxAgeMs = maxAge;
+  if (keepInstance !== undefined) origin.keepInstance = keepInstance;
+  if (scheduleTimeout !== undefined) origin.scheduleTimeoutMs = scheduleTimeout;
+  return Object.keys(origin).length ? origin : undefined;
 }
 
 /** Prompt answers for one document: the publication's, overridden per document, dates filled. */

@@ -5,9 +5,16 @@
  * sessions are logged off however the run ends.
  */
 import type { PublicationConfig } from '../config/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import {
   AbortedError,
   RunError,
+  defaultRetryPolicy,
+  isNetworkFault,
+  retryDelay,
+  shouldRetry,
+  type RetryPolicy,
   describeError,
   isBidropError,
   redact,
@@ -40,7 +47,15 @@ export interface RunOptions {
   /** Leave source and destination open (the server shares them between runs). */
   keepOpen?: boolean;
   now?: Date;
+  /** Deliveries started over after a transient fault (default: 2 more attempts). */
+  retry?: RetryPolicy;
 }
+
+/**
+ * Clients retry each call already; this outer loop only restarts a whole delivery whose stream
+ * broke midway, which no single call can resume. Two more attempts, starting after a second.
+ */
+const defaultDeliveryRetry: RetryPolicy = { ...defaultRetryPolicy, retries: 2, baseDelayMs: 1000 };
 
 export interface RunResult {
   runId: number;
@@ -169,14 +184,56 @@ async function deliverOne(
   options: RunOptions,
   emit: (event: RunEvent) => void,
 ): Promise<DeliveryResult> {
-  const { history, publication, signal } = options;
+  const { history, signal } = options;
+  const policy = options.retry ?? defaultDeliveryRetry;
   const started = Date.now();
   const base = { key: delivery.key, delivery };
 
   if (signal?.aborted) return record(runId, history, emit, { ...base, status: 'interrupted' });
-  history.startDelivery(runId, delivery.key);
   emit({ type: 'delivery-start', runId, key: delivery.key, delivery });
 
+  for (let attempt = 1; ; attempt++) {
+    history.startDelivery(runId, delivery.key);
+    try {
+      const outcome = await attemptOnce(runId, delivery, options, emit);
+      return record(runId, history, emit, {
+        ...base,
+        ...outcome,
+        durationMs: Date.now() - started,
+      });
+    } catch (error) {
+      const stopped = signal?.aborted || error instanceof AbortedError;
+      // Nothing is committed at the destination before the whole stream arrived, so a fault on
+      // either side (an export cut midway, a dropped upload) is safe to start over.
+      const delayMs = retryDelay(attempt, error, policy);
+      if (
+        !stopped &&
+        attempt <= policy.retries &&
+        shouldRetry(error) &&
+        delayMs <= policy.maxRetryAfterMs
+      ) {
+        const { code } = errorSummary(error);
+        emit({ type: 'delivery-retry', runId, key: delivery.key, attempt, delayMs, code });
+        if (await pause(delayMs, signal)) continue;
+      }
+      return record(runId, history, emit, {
+        ...base,
+        status: stopped || signal?.aborted ? 'interrupted' : 'failed',
+        durationMs: Date.now() - started,
+        error: errorSummary(error),
+      });
+    }
+  }
+}
+
+/** One export streamed into one delivery; the export is released whatever happens. */
+async function attemptOnce(
+  runId: number,
+  delivery: PlannedDelivery,
+  options: RunOptions,
+  emit: (event: RunEvent) => void,
+): Promise<Omit<DeliveryResult, 'key' | 'delivery'>> {
+  const { publication, signal } = options;
   let exported: ExportedStream | undefined;
   try {
     exported = await options.source.export({
@@ -184,16 +241,13 @@ async function deliverOne(
       format: delivery.format,
       ...(delivery.report !== undefined && { report: delivery.report }),
       prompts: Object.fromEntries(Object.entries(delivery.prompts).map(([k, v]) => [k, [v]])),
+      ...delivery.origin,
       ...(signal && { signal }),
     });
 
     if (publication.skipEmpty && exported.rows === 0) {
       exported.body.destroy();
-      return record(runId, history, emit, {
-        ...base,
-        status: 'empty',
-        durationMs: Date.now() - started,
-      });
+      return { status: 'empty' };
     }
 
     const size = exported.size;
@@ -212,27 +266,29 @@ async function deliverOne(
         }),
     });
 
-    return record(runId, history, emit, {
-      ...base,
+    return {
       status: file.status,
       path: file.path,
       bytes: file.bytes,
       contentHash: file.contentHash,
       ...(file.revision && { revision: file.revision }),
       ...(file.link && { link: file.link }),
-      durationMs: Date.now() - started,
-    });
+    };
   } catch (error) {
     exported?.body.destroy();
-    const stopped = signal?.aborted || error instanceof AbortedError;
-    return record(runId, history, emit, {
-      ...base,
-      status: stopped ? 'interrupted' : 'failed',
-      durationMs: Date.now() - started,
-      error: errorSummary(error),
-    });
+    throw error;
   } finally {
     await exported?.release().catch(() => {});
+  }
+}
+
+/** Waits, unless the run is stopped first; true when the wait ran to its end. */
+async function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -265,7 +321,8 @@ function errorSummary(error: unknown): NonNullable<DeliveryResult['error']> {
       ...(error.hint && { hint: error.hint }),
     };
   }
-  return { code: 'RUN_UNEXPECTED', message: redact(describeError(error)) };
+  const code = isNetworkFault(error) ? 'NETWORK_ERROR' : 'RUN_UNEXPECTED';
+  return { code, message: redact(describeError(error)) };
 }
 
 function countsOf(row: RunRow): RunCounts {

@@ -127,3 +127,28 @@ to: out:/{document}.{ext}`);
     });
   });
 });
+
+describe('planning: the way out of the BI platform', () => {
+  it('carries from/maxAge/keepInstance/scheduleTimeout, a document overriding its publication', async () => {
+    const pub = publication(`documents:
+  - id: 101
+  - id: 102
+    from: schedule
+    scheduleTimeout: 2h
+    keepInstance: true
+from: latest-instance
+maxAge: 26h
+to: out:/{document}.{ext}`);
+    const plan = await planPublication('daily', pub, new FakeSource(), { now });
+
+    expect(plan.deliveries.map((d) => d.origin)).toEqual([
+      { from: 'latest-instance', maxAgeMs: 26 * 3600_000 },
+      {
+        from: 'schedule',
+        maxAgeMs: 26 * 3600_000,
+        keepInstance: true,
+        scheduleTimeoutMs: 2 * 3600_000,
+      },
+    ]);
+  });
+});

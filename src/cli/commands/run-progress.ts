@@ -50,6 +50,8 @@ function plainLine(event: RunEvent): string | undefined {
     }
     case 'run-end':
       return `${event.publication}: ${event.status} (${countsText(event.counts)})`;
+    case 'delivery-retry':
+      return `  retrying ${event.key.slice(0, 8)} in ${(event.delayMs / 1000).toFixed(1)} s after ${event.code} (attempt ${event.attempt})`;
     default:
       return undefined;
   }

@@ -133,6 +133,18 @@ function logEvent(ctx: CliContext, event: RunEvent): void {
       else ctx.logger.info(fields, `delivery ${r.status}`);
       break;
     }
+    case 'delivery-retry':
+      ctx.logger.warn(
+        {
+          run: event.runId,
+          key: event.key,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          code: event.code,
+        },
+        'delivery broke off; starting it over',
+      );
+      break;
     default:
       break;
   }
