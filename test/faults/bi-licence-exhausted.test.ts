@@ -55,7 +55,7 @@ it('a licence freed during the wait: the run goes on and succeeds', async () => 
   expect(world.bi.stats().openSessions).toBe(1);
   await logoffDirectly(world, tokens[1]!);
   expect(world.bi.stats().openSessions).toBe(0);
-}, 30_000);
+}, 60_000);
 
 it('never freed: fails with BI_LICENCE_EXHAUSTED after the wait, exit 1, nothing delivered', async () => {
   const { world, tokens } = await fullPlatform();
@@ -83,4 +83,4 @@ it('never freed: fails with BI_LICENCE_EXHAUSTED after the wait, exit 1, nothing
   }
   expect(world.bi.stats().openSessions).toBe(2);
   await Promise.all(tokens.map((t) => logoffDirectly(world, t)));
-}, 30_000);
+}, 60_000);

@@ -70,7 +70,7 @@ it('quota reached midway: the rest fail clearly, exit 1, history exact, no parti
   } finally {
     history.close();
   }
-}, 30_000);
+}, 60_000);
 
 it('a file larger than the space left: the upload session is never committed', async () => {
   const big = 9 * 1024 * 1024;
@@ -109,4 +109,4 @@ it('a file larger than the space left: the upload session is never committed', a
     history.close();
   }
   expect(world.bi.stats().openSessions).toBe(0);
-}, 30_000);
+}, 60_000);

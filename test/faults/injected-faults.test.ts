@@ -64,4 +64,27 @@ it('delivers 100 files exactly once, each hash verified, with zero BI sessions l
   const dropboxRetries = run.dropboxEvents.filter((e) => e.type === 'retry');
   expect(dropboxRetries.length).toBeGreaterThan(10);
   expect(dropboxRetries.some((e) => e.delayMs === 1000)).toBe(true);
+}, 90_000);
+
+it('responses lost after Dropbox committed: retried, and still one revision per file', async () => {
+  const seed = Date.now() % 1_000_000;
+  world = await startWorld({
+    bi: { generatedDocuments: 30 },
+    dropbox: { seed, faults: { dropResponseRate: 0.1 } },
+  });
+  await authorizeDropbox(world);
+  const file = await writeConfig(world, {
+    publications: {
+      generated: { documents: ['- folder: /Generated'], to: '/Lost/{document}.{ext}' },
+    },
+  });
+
+  const run = await runInProcess(world, file, 'generated');
+
+  expect(run.result.counts.delivered, `seed ${seed}`).toBe(30);
+  for (const row of run.rows) {
+    expect(world.dropbox.revisions(row.path!), `${row.path}, seed ${seed}`).toBe(1);
+  }
+  // Some uploads were committed and then retried because their answer never came.
+  expect(world.dropbox.stats().requests['/2/files/upload']).toBeGreaterThan(30);
 }, 60_000);

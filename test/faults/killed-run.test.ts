@@ -75,4 +75,4 @@ it('SIGKILL midway, then run again: every file delivered once, the run finished'
   // The second run logged off; the killed one's sessions end with the idle timeout.
   await sleep(sessionTimeoutMs + 200);
   expect(world.bi.stats().openSessions).toBe(0);
-}, 60_000);
+}, 90_000);

@@ -110,7 +110,7 @@ it('no secret in any log line, error, history row or state file of a debug-level
     }
   }
   expect(found).toEqual([]);
-}, 60_000);
+}, 90_000);
 
 /** Every row of every table of history.db, one haystack per row. */
 function historyRows(stateDir: string): Record<string, Buffer> {
