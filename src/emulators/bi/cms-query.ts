@@ -9,9 +9,20 @@ import { WireError } from './wire.js';
 
 export type CmsValue = string | number | boolean;
 
+/**
+ * A stored property: a scalar, a date (formatted only when answered, so ORDER BY sorts by time,
+ * not by the locale text), or a property bag such as `SI_FILES` (bi4-instances.md 1.3).
+ */
+export type CmsProp = CmsValue | Date | CmsBag;
+
+/** A property bag: nested properties, read in conditions with a dotted name (`SI_FILES.SI_NUM_FILES`). */
+export interface CmsBag {
+  [key: string]: CmsProp;
+}
+
 /** A CMS object's properties; `SI_ANCESTOR` holds every folder above it, for subtree filters. */
 export interface CmsObject {
-  props: Record<string, CmsValue>;
+  props: Record<string, CmsProp>;
   ancestors: number[];
 }
 
@@ -184,7 +195,22 @@ export function parseCmsQuery(text: string): CmsQuery {
   return { top, props, table, where, orderBy };
 }
 
-function compare(actual: CmsValue | undefined, op: string, expected: CmsValue): boolean {
+// CMS date literals are written `yyyy.MM.dd.HH.mm.ss` (any trailing part may be left out); ISO
+// text is accepted too.
+function literalDate(text: string): number {
+  const cms = /^(\d{4})\.(\d{2})\.(\d{2})(?:\.(\d{2})\.(\d{2})(?:\.(\d{2}))?)?$/.exec(text);
+  if (!cms) return Date.parse(text);
+  const [, y, mo, d, h, mi, se] = cms.map((part) => Number(part ?? 0));
+  return Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, se ?? 0);
+}
+
+function compare(stored: CmsProp | undefined, op: string, expected: CmsValue): boolean {
+  if (stored instanceof Date) {
+    const wanted = typeof expected === 'number' ? expected : literalDate(String(expected));
+    return compare(stored.getTime(), op, Number.isNaN(wanted) ? String(expected) : wanted);
+  }
+  // A bag never equals a scalar.
+  const actual = typeof stored === 'object' ? undefined : stored;
   if (actual === undefined) return op === '!=' || op === '<>';
   if (typeof actual === 'boolean') {
     const wanted = typeof expected === 'boolean' ? expected : expected === 1 || expected === 'true';
@@ -229,19 +255,40 @@ function matches(object: CmsObject, condition: Condition): boolean {
   if (condition.prop === 'SI_ANCESTOR') {
     return condition.values.some((v) => object.ancestors.includes(Number(v)));
   }
-  const actual = object.props[condition.prop];
+  const actual = lookup(object.props, condition.prop);
   return condition.values.some((v) => compare(actual, condition.op, v));
 }
 
-/** Runs a parsed query over `objects`, returning the selected properties of the matches. */
-export function runCmsQuery(query: CmsQuery, objects: CmsObject[]): Record<string, CmsValue>[] {
+/** A property by name, or inside a bag by a dotted name such as `SI_SCHEDULEINFO.SI_ENDTIME`. */
+function lookup(props: Record<string, CmsProp>, name: string): CmsProp | undefined {
+  let value: CmsProp | undefined = props[name];
+  if (value !== undefined || !name.includes('.')) return value;
+  value = props;
+  for (const part of name.split('.')) {
+    value =
+      value && typeof value === 'object' && !(value instanceof Date) ? value[part] : undefined;
+  }
+  return value;
+}
+
+function sortKey(value: CmsProp | undefined): string | number | boolean {
+  if (value instanceof Date) return value.getTime();
+  if (value === undefined || typeof value === 'object') return '';
+  return value;
+}
+
+/**
+ * Runs a parsed query over `objects`, returning the selected properties of the matches. Ties in
+ * ORDER BY keep the order of `objects` (the sort is stable).
+ */
+export function runCmsQuery(query: CmsQuery, objects: CmsObject[]): Record<string, CmsProp>[] {
   const source = query.table === 'CI_INFOOBJECTS' ? objects : [];
   let found = source.filter((o) => query.where === undefined || matches(o, query.where));
   const order = query.orderBy;
   if (order) {
     found = [...found].sort((x, y) => {
-      const a = x.props[order.prop] ?? '';
-      const b = y.props[order.prop] ?? '';
+      const a = sortKey(lookup(x.props, order.prop));
+      const b = sortKey(lookup(y.props, order.prop));
       const result = a < b ? -1 : a > b ? 1 : 0;
       return order.descending ? -result : result;
     });
@@ -250,9 +297,9 @@ export function runCmsQuery(query: CmsQuery, objects: CmsObject[]): Record<strin
 
   return found.map((o) => {
     if (query.props === '*') return { ...o.props };
-    const picked: Record<string, CmsValue> = {};
+    const picked: Record<string, CmsProp> = {};
     for (const prop of query.props) {
-      const value = o.props[prop];
+      const value = lookup(o.props, prop);
       if (value !== undefined) picked[prop] = value;
     }
     return picked;

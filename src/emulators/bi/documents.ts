@@ -4,6 +4,7 @@
  */
 import { intParam, sendWire, type Exchange } from './exchange.js';
 import { folderPath, type DocumentDef } from './fixtures.js';
+import { EMPTY_REPORT_VALUE } from './rows.js';
 import type { OpenDocument, Session } from './sessions.js';
 import { field, many, parseBody, readText, textOf, WireError, type Wire } from './wire.js';
 
@@ -184,8 +185,35 @@ export function reportById(doc: DocumentDef, reportId: number): string {
   return name;
 }
 
-/** `GET /documents/{id}/dataproviders[/{dpId}]`: one data provider, `DP0`, per document. */
-export function dataProviders(ex: Exchange, doc: DocumentDef, dpId: string | undefined): void {
+// Rows of the Large Export per line of its generated body (large-export.ts writes ~64 bytes).
+const LARGE_ROW_BYTES = 64;
+
+/**
+ * What the last refresh of the session's copy returned: row count (0 for an empty answer such as
+ * Region=Antarctica, or before a prompted document is refreshed), and its duration in seconds.
+ */
+function lastRefresh(ex: Exchange, session: Session, doc: DocumentDef): Record<string, Wire> {
+  const open = openDocument(session, doc);
+  const withData = hasData(doc, open);
+  const empty = [...open.answers.values()].some((v) => v.includes(EMPTY_REPORT_VALUE));
+  const rows = doc.large ? Math.ceil(ex.state.largeExportBytes / LARGE_ROW_BYTES) : doc.rowCount;
+  return {
+    rowCount: withData && !empty ? rows : 0,
+    isPartial: false,
+    duration: open.refreshed ? 1 : 0,
+  };
+}
+
+/**
+ * `GET /documents/{id}/dataproviders[/{dpId}]`: one data provider, `DP0`, per document; the
+ * details carry `rowCount`, `isPartial` and `duration` of the last refresh.
+ */
+export function dataProviders(
+  ex: Exchange,
+  session: Session,
+  doc: DocumentDef,
+  dpId: string | undefined,
+): void {
   const summary = {
     id: 'DP0',
     name: 'Query 1',
@@ -211,6 +239,10 @@ export function dataProviders(ex: Exchange, doc: DocumentDef, dpId: string | und
     name: c.name,
   }));
   sendWire(ex, 200, {
-    dataprovider: { ...summary, dictionary: { expression: many(expressions) } },
+    dataprovider: {
+      ...summary,
+      ...lastRefresh(ex, session, doc),
+      dictionary: { expression: many(expressions) },
+    },
   });
 }

@@ -5,7 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Catalog } from './fixtures.js';
+import type { InstanceCounters, InstanceStore } from './instances.js';
 import type { Session, SessionStore } from './sessions.js';
+import type { BiEmulatorRights } from './types.js';
 import { encode, WireError, type Wire, type WireFormat } from './wire.js';
 
 export interface EmulatorState {
@@ -15,7 +17,11 @@ export interface EmulatorState {
   maxSessions: number;
   largeExportBytes: number;
   exportBytesPerSecond: number | undefined;
-  counters: { logons: number; logoffs: number; exports: number };
+  counters: { logons: number; logoffs: number; exports: number } & InstanceCounters;
+  instances: InstanceStore;
+  rights: Record<string, BiEmulatorRights>;
+  /** Pattern of dates in CMS query answers (cms-values.ts). */
+  cmsDateFormat: string;
 }
 
 export interface Exchange {

@@ -27,7 +27,8 @@ export interface DocumentDef {
   name: string;
   description: string;
   folderId: number;
-  kind: 'Webi' | 'CrystalReport';
+  /** `Pdf` and `Excel` are uploaded files ("agnostic documents"): no reports, no instances. */
+  kind: 'Webi' | 'CrystalReport' | 'Pdf' | 'Excel';
   reports: string[];
   prompts: PromptDef[];
   columns: ColumnDef[];
@@ -194,6 +195,36 @@ const BASE_DOCUMENTS: DocumentDef[] = [
     rowCount: 0,
     savedWithData: true,
     updated: '2025-01-01T00:00:00.000Z',
+  },
+  // Uploaded files: their content is the object itself (bi4-instances.md 1.1), see
+  // instance-fixtures.ts for the bytes.
+  {
+    id: 6100,
+    cuid: 'AfANNUALrEPORT2025.6100',
+    name: 'Annual Report 2025',
+    description: 'An uploaded PDF file',
+    folderId: 5003,
+    kind: 'Pdf',
+    reports: [],
+    prompts: [],
+    columns: [],
+    rowCount: 0,
+    savedWithData: true,
+    updated: '2026-02-15T09:30:00.000Z',
+  },
+  {
+    id: 6101,
+    cuid: 'AfCOSTcENTRES.000006101',
+    name: 'Cost Centres',
+    description: 'An uploaded Excel workbook',
+    folderId: 5003,
+    kind: 'Excel',
+    reports: [],
+    prompts: [],
+    columns: [],
+    rowCount: 0,
+    savedWithData: true,
+    updated: '2026-06-01T08:00:00.000Z',
   },
 ];
 

@@ -4,4 +4,11 @@
  */
 export { startBiEmulator, demoCredentials } from './server.js';
 export { sampleDocuments } from './fixtures.js';
-export type { BiEmulator, BiEmulatorFaults, BiEmulatorOptions, BiEmulatorStats } from './types.js';
+export type {
+  BiEmulator,
+  BiEmulatorFaults,
+  BiEmulatorOptions,
+  BiEmulatorRights,
+  BiEmulatorScheduleOptions,
+  BiEmulatorStats,
+} from './types.js';

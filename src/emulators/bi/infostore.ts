@@ -3,12 +3,17 @@
  * endpoint, in platform JSON (flat objects, `entries`, `__deferred` links) or Atom XML
  * (bi4-rest.md 6.1, 6.2).
  */
-import { runCmsQuery, parseCmsQuery, type CmsObject, type CmsValue } from './cms-query.js';
+import { runCmsQuery, parseCmsQuery, type CmsObject, type CmsProp } from './cms-query.js';
+import { wireRow, type CmsWire } from './cms-values.js';
 import { intParam, requireSession, sendJson, sendXml, type Exchange } from './exchange.js';
 import { ROOT_FOLDER, type Catalog } from './fixtures.js';
+import { filesBag, instanceProps, uploadOf } from './instance-props.js';
+import type { InstanceRecord } from './instances.js';
+import { handleFile, handleScheduleForms } from './schedule-forms.js';
 import { escapeXml, field, parseBody, readText, textOf, WireError } from './wire.js';
 
-interface InfoObject {
+/** A folder, document or instance as `/infostore` shows it. */
+export interface InfoObject {
   id: number;
   cuid: string;
   name: string;
@@ -22,6 +27,9 @@ const PROG_IDS: Record<string, string> = {
   Folder: 'CrystalEnterprise.Folder',
   Webi: 'CrystalEnterprise.Webi',
   CrystalReport: 'CrystalEnterprise.CrystalReport',
+  Pdf: 'CrystalEnterprise.Pdf',
+  Excel: 'CrystalEnterprise.Excel',
+  Txt: 'CrystalEnterprise.Txt',
 };
 
 interface InfoIndex {
@@ -30,6 +38,8 @@ interface InfoIndex {
   byCuid: Map<string, InfoObject>;
   children: Map<number, InfoObject[]>;
   cms: CmsObject[];
+  /** Folders above each object, nearest first (SI_ANCESTOR). */
+  ancestors: Map<number, number[]>;
 }
 
 // The catalog never changes once built, so its index is built once per catalog.
@@ -71,7 +81,7 @@ function infoIndex(catalog: Catalog): InfoIndex {
     return ids;
   };
   const cms = objects.map((o) => {
-    const props: Record<string, CmsValue> = {
+    const props: Record<string, CmsProp> = {
       SI_ID: o.id,
       SI_CUID: o.cuid,
       SI_NAME: o.name,
@@ -85,24 +95,54 @@ function infoIndex(catalog: Catalog): InfoIndex {
       SI_OWNER: 'Administrator',
       SI_UPDATE_TS: o.updated,
     };
+    const doc = catalog.byId.get(o.id);
+    const upload = doc && o.type !== 'Folder' ? uploadOf(doc) : undefined;
+    if (upload) props.SI_FILES = filesBag(upload);
     return { props, ancestors: ancestors(o) };
   });
 
-  const index = { objects, byId, byCuid: new Map(objects.map((o) => [o.cuid, o])), children, cms };
+  const index = {
+    objects,
+    byId,
+    byCuid: new Map(objects.map((o) => [o.cuid, o])),
+    children,
+    cms,
+    ancestors: new Map(objects.map((o) => [o.id, ancestors(o)])),
+  };
   indexes.set(catalog, index);
   return index;
 }
 
-/** Resolves `{id}`, `cuid_{CUID}` or a named root such as `Root Folder`. */
-function findObject(index: InfoIndex, ref: string): InfoObject {
+function instanceObject(r: InstanceRecord): InfoObject {
+  return {
+    id: r.id,
+    cuid: r.cuid,
+    name: r.name,
+    description: '',
+    type: String(instanceProps(r).SI_KIND),
+    parentId: r.parent.id,
+    updated: r.updated.toISOString(),
+  };
+}
+
+function byRef(ex: Exchange, index: InfoIndex, ref: string): InfoObject | undefined {
+  const instances = ex.state.instances;
+  if (/^\d+$/.test(ref)) {
+    const instance = instances.get(Number(ref));
+    return index.byId.get(Number(ref)) ?? (instance && instanceObject(instance));
+  }
+  // The schedule forms take a bare CUID as well (bi4-instances.md 3.1).
+  const cuid = ref.startsWith('cuid_') ? ref.slice(5) : ref;
+  const instance = instances.all().find((r) => r.cuid === cuid);
+  return index.byCuid.get(cuid) ?? (instance && instanceObject(instance));
+}
+
+/** Resolves `{id}`, `cuid_{CUID}`, a bare CUID or a named root such as `Root Folder`. */
+export function findObject(ex: Exchange, ref: string): InfoObject {
+  const index = infoIndex(ex.state.catalog);
   const root = index.byId.get(ROOT_FOLDER.id);
-  const found = /^\d+$/.test(ref)
-    ? index.byId.get(Number(ref))
-    : ref.startsWith('cuid_')
-      ? index.byCuid.get(ref.slice(5))
-      : root && root.name.toLowerCase() === ref.toLowerCase()
-        ? root
-        : undefined;
+  const found =
+    root && root.name.toLowerCase() === ref.toLowerCase() ? root : byRef(ex, index, ref);
   if (!found) {
     throw new WireError(404, 'WSR 00400', `The infostore object "${ref}" does not exist.`);
   }
@@ -125,18 +165,24 @@ function objectJson(ex: Exchange, o: InfoObject): Record<string, unknown> {
   };
 }
 
-function attrType(value: CmsValue): string {
+function attrType(value: CmsWire): string {
+  if (typeof value === 'object') return 'bag';
   if (typeof value === 'boolean') return 'bool';
   return typeof value === 'number' ? 'int32' : 'string';
 }
 
-function atomEntry(title: string, href: string, attrs: Record<string, CmsValue>): string {
-  const body = Object.entries(attrs)
-    .map(
-      ([k, v]) =>
-        `<attr name="${escapeXml(k)}" type="${attrType(v)}">${escapeXml(String(v))}</attr>`,
-    )
+// A bag is written as nested attrs; the XML form of bags was not seen (bi4-instances.md Q4).
+function attrsXml(attrs: Record<string, CmsWire>): string {
+  return Object.entries(attrs)
+    .map(([k, v]) => {
+      const inner = typeof v === 'object' ? `<attrs>${attrsXml(v)}</attrs>` : escapeXml(String(v));
+      return `<attr name="${escapeXml(k)}" type="${attrType(v)}">${inner}</attr>`;
+    })
     .join('');
+}
+
+function atomEntry(title: string, href: string, attrs: Record<string, CmsWire>): string {
+  const body = attrsXml(attrs);
   return (
     `<entry><title type="text">${escapeXml(title)}</title><id>${escapeXml(href)}</id>` +
     `<link rel="alternate" href="${escapeXml(href)}"/>` +
@@ -154,7 +200,7 @@ function atomFeed(title: string, links: Record<string, string>, entries: string[
   );
 }
 
-function objectAttrs(o: InfoObject): Record<string, CmsValue> {
+function objectAttrs(o: InfoObject): Record<string, CmsWire> {
   return { id: o.id, cuid: o.cuid, name: o.name, description: o.description, type: o.type };
 }
 
@@ -206,10 +252,24 @@ function sendObjects(ex: Exchange, title: string, all: InfoObject[], base: strin
   sendXml(ex, 200, atomFeed(title, links, entries));
 }
 
-/** `GET /infostore`, `/infostore/{ref}`, `/infostore/{ref}/children`. */
-export function handleInfostore(ex: Exchange): void {
-  requireSession(ex);
-  const [, ref, sub] = ex.segments;
+/**
+ * `GET /infostore`, `/infostore/{ref}`, `/infostore/{ref}/children`; the file and schedule form
+ * routes are passed on; `DELETE /infostore/{id}` is refused with 405 as S3 saw it
+ * (bi4-instances.md 2.2).
+ */
+export async function handleInfostore(ex: Exchange): Promise<void> {
+  const session = requireSession(ex);
+  const [, ref, sub, leaf] = ex.segments;
+  if (ref === 'folder' && leaf === 'file' && ex.segments.length === 4 && sub !== undefined) {
+    return handleFile(ex, session, sub);
+  }
+  if (ref !== undefined && sub === 'scheduleForms' && ex.segments.length <= 4) {
+    return handleScheduleForms(ex, session, findObject(ex, ref), leaf);
+  }
+  if (ex.method === 'DELETE' && ref !== undefined && sub === undefined) {
+    findObject(ex, ref);
+    throw new WireError(405, 'RWS 00005', 'Objects cannot be deleted through /infostore.');
+  }
   if (ex.method !== 'GET' || ex.segments.length > 3 || (sub !== undefined && sub !== 'children')) {
     throw new WireError(404, 'RWS 00005', `No such platform resource: ${ex.path}.`);
   }
@@ -221,10 +281,12 @@ export function handleInfostore(ex: Exchange): void {
     return;
   }
 
-  const object = findObject(index, ref);
+  const object = findObject(ex, ref);
   if (sub === 'children') {
     const type = ex.query.get('type')?.toLowerCase();
-    const children = (index.children.get(object.id) ?? []).filter(
+    // A document's children are its instances (bi4-instances.md Q10: the emulator's choice).
+    const instances = ex.state.instances.ofParent(object.id).map(instanceObject);
+    const children = [...(index.children.get(object.id) ?? []), ...instances].filter(
       (o) => !type || o.type.toLowerCase() === type,
     );
     sendObjects(ex, object.name, children, `${ex.baseUrl}/infostore/${object.id}/children`);
@@ -266,7 +328,13 @@ export async function handleCmsQuery(ex: Exchange): Promise<void> {
     throw new WireError(400, 'WSR 00101', 'The request has no query.');
   }
 
-  const rows = runCmsQuery(parseCmsQuery(text), infoIndex(ex.state.catalog).cms);
+  const index = infoIndex(ex.state.catalog);
+  const instances = ex.state.instances.all().map((r) => ({
+    props: instanceProps(r),
+    ancestors: index.ancestors.get(r.parent.id) ?? [],
+  }));
+  const found = runCmsQuery(parseCmsQuery(text), [...index.cms, ...instances]);
+  const rows = found.map((row) => wireRow(row, ex.state.cmsDateFormat));
   const base = `${ex.baseUrl}/v1/cmsquery`;
   const { page, links } = paged(
     ex,

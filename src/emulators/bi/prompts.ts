@@ -86,7 +86,11 @@ function answerValues(prompt: PromptDef, open: OpenDocument, answer: unknown): s
 }
 
 /** Reads the answers in a PUT body, checked; throws `WSR 00100`/`00101` on a bad answer. */
-function readAnswers(doc: DocumentDef, open: OpenDocument, body: unknown): Map<number, string[]> {
+export function readAnswers(
+  doc: DocumentDef,
+  open: OpenDocument,
+  body: unknown,
+): Map<number, string[]> {
   const given = new Map<number, string[]>();
   for (const parameter of asArray(field(field(body, 'parameters'), 'parameter'))) {
     const id = textOf(field(parameter, 'id'));

@@ -15,6 +15,7 @@ import {
 import { requireSession, sendWire, type Exchange } from './exchange.js';
 import { acceptKind, exportDocument, type ExportFormat, type ExportScope } from './export.js';
 import { getParameters, putParameters } from './prompts.js';
+import { handleSchedules } from './schedules.js';
 import { WireError } from './wire.js';
 
 function notFound(ex: Exchange): WireError {
@@ -96,6 +97,9 @@ export async function handleRaylight(ex: Exchange): Promise<void> {
     return;
   }
 
+  // Schedules run on the job servers: they neither need nor open the session's copy.
+  if (part === 'schedules' && leaf === undefined) return handleSchedules(ex, session, doc, partId);
+
   if (method !== 'GET') throw notFound(ex);
   openDocument(session, doc);
 
@@ -113,7 +117,7 @@ export async function handleRaylight(ex: Exchange): Promise<void> {
   }
 
   if (part === 'dataproviders' && extra === undefined) {
-    if (leaf === undefined) return dataProviders(ex, doc, partId);
+    if (leaf === undefined) return dataProviders(ex, session, doc, partId);
     if (leaf !== 'flows' || leafId === undefined || partId !== 'DP0') throw notFound(ex);
     const kind = acceptKind(ex.req.headers.accept);
     if (kind === 'wire' || kind === 'unsupported') throw unsupportedAccept();

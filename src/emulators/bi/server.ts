@@ -11,7 +11,11 @@ import { acceptKind } from './export.js';
 import { buildCatalog } from './fixtures.js';
 import { handleCmsQuery, handleInfostore } from './infostore.js';
 import { handleLogoff, handleLogon } from './logon.js';
+import { sampleInstanceRecords } from './instance-fixtures.js';
+import { InstanceStore } from './instances.js';
 import { handleRaylight } from './raylight.js';
+import { DEFAULT_RIGHTS } from './rights.js';
+import { DEFAULT_CMS_DATE_FORMAT } from './cms-values.js';
 import { SessionStore } from './sessions.js';
 import type { BiEmulator, BiEmulatorFaults, BiEmulatorOptions, BiEmulatorStats } from './types.js';
 import { errorBody, negotiate, WireError } from './wire.js';
@@ -27,6 +31,8 @@ const BASE_PATH = '/biprws';
 const DEFAULT_MAX_SESSIONS = 10;
 const DEFAULT_TIMEOUT_MS = 20 * 60 * 1000;
 const DEFAULT_LARGE_EXPORT_BYTES = 64 * 1024 * 1024;
+// Above the sample objects (61xx) and instances (62xx), so new instances sort after them.
+const FIRST_RUNTIME_ID = 7001;
 
 /** mulberry32: a tiny seeded generator, so a fault pattern can be replayed. */
 function seededRandom(seed: number): () => number {
@@ -44,7 +50,8 @@ function seededRandom(seed: number): () => number {
 function endpointKey(method: string, segments: string[]): string {
   const shape = segments.map((s, i) => {
     if (/^\d+$/.test(s) || s.startsWith('cuid_') || /^DP\d+$/.test(s)) return '{id}';
-    if (segments[i - 1] === 'infostore' && s !== 'children') return '{id}';
+    if (segments[i - 1] === 'infostore' && s !== 'children' && s !== 'folder') return '{id}';
+    if (segments[i - 1] === 'folder' && segments[i - 2] === 'infostore') return '{id}';
     return s;
   });
   return `${method} /${shape.join('/')}`;
@@ -76,14 +83,41 @@ function latencyKind(ex: Exchange): 'logon' | 'export' | 'other' {
 /** Starts the emulator on loopback (port 0 by default) and resolves once it listens. */
 export async function startBiEmulator(options: BiEmulatorOptions = {}): Promise<BiEmulator> {
   const host = options.host ?? '127.0.0.1';
+  const catalog = buildCatalog(options.generatedDocuments ?? 0);
+  const largeExportBytes = options.largeExportBytes ?? DEFAULT_LARGE_EXPORT_BYTES;
+  const counters = {
+    logons: 0,
+    logoffs: 0,
+    exports: 0,
+    instancesCreated: 0,
+    schedulesRun: 0,
+    instancesDeleted: 0,
+  };
+  // New SI_IDs come after every stored one: the CMS assigns them increasingly.
+  const firstId = Math.max(FIRST_RUNTIME_ID, ...catalog.documents.map((d) => d.id + 1));
+  const instances = new InstanceStore(
+    firstId,
+    options.instanceLimit,
+    largeExportBytes,
+    counters,
+    options.schedule ?? {},
+  );
+  for (const record of sampleInstanceRecords(catalog, largeExportBytes)) instances.seed(record);
   const state: EmulatorState = {
-    catalog: buildCatalog(options.generatedDocuments ?? 0),
+    catalog,
     sessions: new SessionStore(options.sessionTimeoutMs ?? DEFAULT_TIMEOUT_MS),
-    users: options.users ?? { [demoCredentials.username]: demoCredentials.password },
+    users: options.users ?? {
+      [demoCredentials.username]: demoCredentials.password,
+      // A user without the schedule right (rights.ts), with the same demo password.
+      viewer: demoCredentials.password,
+    },
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
-    largeExportBytes: options.largeExportBytes ?? DEFAULT_LARGE_EXPORT_BYTES,
+    largeExportBytes,
     exportBytesPerSecond: options.exportBytesPerSecond,
-    counters: { logons: 0, logoffs: 0, exports: 0 },
+    counters,
+    instances,
+    rights: options.rights ?? DEFAULT_RIGHTS,
+    cmsDateFormat: options.cmsDateFormat ?? DEFAULT_CMS_DATE_FORMAT,
   };
   const requests: Record<string, number> = {};
   const latency = options.latencyMs ?? {};
@@ -159,6 +193,8 @@ export async function startBiEmulator(options: BiEmulatorOptions = {}): Promise<
     url: baseUrl,
     port,
     stats(): BiEmulatorStats {
+      // Runs end lazily (instances.ts): bring them up to date before counting.
+      state.instances.advance();
       return {
         openSessions: state.sessions.size,
         openDocuments: state.sessions.openDocuments,
@@ -171,6 +207,9 @@ export async function startBiEmulator(options: BiEmulatorOptions = {}): Promise<
     },
     setMaxSessions(n) {
       state.maxSessions = n;
+    },
+    setSchedule(schedule) {
+      state.instances.configure(schedule);
     },
     expireAllSessions() {
       state.sessions.expireAll();

@@ -11,6 +11,9 @@ describe('stats', () => {
       logons: 0,
       logoffs: 0,
       exports: 0,
+      instancesCreated: 0,
+      schedulesRun: 0,
+      instancesDeleted: 0,
       requests: {},
     });
 
@@ -34,6 +37,9 @@ describe('stats', () => {
       logons: 1,
       logoffs: 1,
       exports: 2,
+      instancesCreated: 0,
+      schedulesRun: 0,
+      instancesDeleted: 0,
       requests: {
         'POST /logon/long': 1,
         'GET /raylight/v1/documents/{id}': 3,
