@@ -115,53 +115,75 @@ const getMetadata = route(
   },
 );
 
-const listFolder = route(
-  struct({
-    path: req(pathROrId),
-    recursive: opt(bool, false),
-    include_media_info: opt(bool, false),
-    include_deleted: opt(bool, false),
-    include_has_explicit_shared_members: opt(bool, false),
-    include_mounted_folders: opt(bool, true),
-    limit: opt(limit1to2000),
-    shared_link: opt(anything),
-    include_property_groups: opt(anything),
-    include_non_downloadable_files: opt(bool, true),
-  }),
-  {
-    style: 'rpc',
-    auth: 'user',
-    scope: 'files.metadata.read',
-    async handle({ state, arg }) {
-      if (arg.path === '/') {
-        throw new BadRequest(
-          'request body: path: Specify the root folder as an empty string rather than as "/".',
-        );
-      }
-      const folder =
-        arg.path === '' ? undefined : await under('path', () => lookup(state, arg.path));
-      if (folder?.kind === 'file') {
-        throw new RouteFailure(['path', 'not_folder'], {
-          '.tag': 'path',
-          path: { '.tag': 'not_folder' },
-        });
-      }
+const listFolderArg = struct({
+  path: req(pathROrId),
+  recursive: opt(bool, false),
+  include_media_info: opt(bool, false),
+  include_deleted: opt(bool, false),
+  include_has_explicit_shared_members: opt(bool, false),
+  include_mounted_folders: opt(bool, true),
+  limit: opt(limit1to2000),
+  shared_link: opt(anything),
+  include_property_groups: opt(anything),
+  include_non_downloadable_files: opt(bool, true),
+});
 
-      const folderLower = folder ? lowerPath(folder.display) : '';
-      const recursive = arg.recursive ?? false;
-      const entries = state.tree.children(folderLower, recursive);
-      // A recursive listing starts with the folder itself.
-      if (folder && recursive) entries.unshift(folder);
-      return state.listings.page({
-        folderLower,
-        recursive,
-        limit: arg.limit ?? DEFAULT_PAGE,
-        pending: entries.map(taggedMetadata),
-        seq: state.tree.changes.length,
+const listFolder = route(listFolderArg, {
+  style: 'rpc',
+  auth: 'user',
+  scope: 'files.metadata.read',
+  async handle({ state, arg }) {
+    if (arg.path === '/') {
+      throw new BadRequest(
+        'request body: path: Specify the root folder as an empty string rather than as "/".',
+      );
+    }
+    const folder = arg.path === '' ? undefined : await under('path', () => lookup(state, arg.path));
+    if (folder?.kind === 'file') {
+      throw new RouteFailure(['path', 'not_folder'], {
+        '.tag': 'path',
+        path: { '.tag': 'not_folder' },
       });
-    },
+    }
+
+    const folderLower = folder ? lowerPath(folder.display) : '';
+    const recursive = arg.recursive ?? false;
+    const entries = state.tree.children(folderLower, recursive);
+    // A recursive listing starts with the folder itself.
+    if (folder && recursive) entries.unshift(folder);
+    return state.listings.page({
+      folderLower,
+      recursive,
+      limit: arg.limit ?? DEFAULT_PAGE,
+      pending: entries.map(taggedMetadata),
+      seq: state.tree.changes.length,
+    });
   },
-);
+});
+
+// A cursor at "now": continuing it yields only later changes (note §7.2).
+const latestCursor = route(listFolderArg, {
+  style: 'rpc',
+  auth: 'user',
+  scope: 'files.metadata.read',
+  async handle({ state, arg }) {
+    const folder = arg.path === '' ? undefined : await under('path', () => lookup(state, arg.path));
+    if (folder?.kind === 'file') {
+      throw new RouteFailure(['path', 'not_folder'], {
+        '.tag': 'path',
+        path: { '.tag': 'not_folder' },
+      });
+    }
+    const listing = state.listings.page({
+      folderLower: folder ? lowerPath(folder.display) : '',
+      recursive: arg.recursive ?? false,
+      limit: arg.limit ?? DEFAULT_PAGE,
+      pending: [],
+      seq: state.tree.changes.length,
+    });
+    return { cursor: listing.cursor };
+  },
+});
 
 const listFolderContinue = route(struct({ cursor: req(str) }), {
   style: 'rpc',
@@ -216,6 +238,7 @@ export const fileRoutes: Array<[string, RouteDef]> = [
   ['/2/files/get_metadata', getMetadata],
   ['/2/files/list_folder', listFolder],
   ['/2/files/list_folder/continue', listFolderContinue],
+  ['/2/files/list_folder/get_latest_cursor', latestCursor],
   ['/2/files/create_folder_v2', createFolder],
   ['/2/files/delete_v2', deleteV2],
 ];

@@ -81,4 +81,13 @@ describe('list_folder', () => {
     );
     expect(reset['error']).toEqual({ '.tag': 'reset' });
   });
+
+  it('get_latest_cursor gives a cursor that sees only later changes', async () => {
+    const { cursor } = await json<{ cursor: string }>(
+      await rpc(emu, token, 'files/list_folder/get_latest_cursor', { path: '/Docs' }),
+    );
+    await content(emu, token, 'files/upload', { path: '/Docs/later.txt' }, Buffer.from('later'));
+    const page = await json<Page>(await rpc(emu, token, 'files/list_folder/continue', { cursor }));
+    expect(page.entries.map((e) => e['name'])).toEqual(['later.txt']);
+  });
 });
