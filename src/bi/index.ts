@@ -13,3 +13,7 @@ export { BiErrorCode, type BiErrorCodeValue } from './codes.js';
 export { biEventLevel, describeBiEvent, type BiEvent } from './events.js';
 export { exportMediaTypes } from './export.js';
 export { quoteToken, unquoteToken } from './token.js';
+export type { RecurringSchedule } from './recurring.js';
+export { recurrenceToCron, type Translation } from './recurrence.js';
+export { sniffType, type Sniffed } from './sniff.js';
+export { ScheduleStatus, parseBiDate } from './instance-status.js';

@@ -45,6 +45,7 @@ import {
   type OriginContext,
   type SchedulePolling,
 } from './origins.js';
+import { listRecurring, type RecurringSchedule } from './recurring.js';
 import { resolveDocumentRef, resolveObjectRef } from './resolve.js';
 import type { Scope } from './scope.js';
 
@@ -66,6 +67,8 @@ export interface BiSource extends Source {
   resolveDocument(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo>;
   listReports(ref: DocumentRef, signal?: AbortSignal): Promise<string[]>;
   listPrompts(ref: DocumentRef, signal?: AbortSignal): Promise<PromptInfo[]>;
+  /** The recurring schedules on the platform, of documents under `folder` when given. */
+  listRecurringSchedules(folder?: string, signal?: AbortSignal): Promise<RecurringSchedule[]>;
   /** Sessions logged on right now. */
   openSessions(): number;
   /** Logs off every session; idempotent; runs every step even if one fails. */
@@ -172,6 +175,13 @@ class RestBiSource implements BiSource {
         (await listReportTabs(scope, document.id)).map((r) => r.name),
       ),
     );
+  }
+
+  async listRecurringSchedules(
+    folder?: string,
+    signal?: AbortSignal,
+  ): Promise<RecurringSchedule[]> {
+    return this.withSession(signal, (scope) => listRecurring(scope, this.folders, folder));
   }
 
   async listPrompts(ref: DocumentRef, signal?: AbortSignal): Promise<PromptInfo[]> {

@@ -271,6 +271,28 @@ export async function main(
     .addHelpText('after', examples('bidrop demo', 'bidrop demo --keep'))
     .action(action('demo'));
 
+  program
+    .command('import')
+    .description('bring definitions from the BI platform into bidrop.yaml')
+    .command('schedules')
+    .description('turn the recurring schedules on the BI platform into publications')
+    .option('--folder <path>', 'only schedules of documents in this folder, e.g. "/Sales"')
+    .addOption(
+      new Option('--from <way>', 'how the publications get the documents')
+        .choices(['latest-instance', 'schedule'])
+        .default('latest-instance'),
+    )
+    .option('--write', 'add them to bidrop.yaml (default: print the YAML)')
+    .option('--bi-url <url>', 'BI RESTful web services URL, e.g. http://bo:6405/biprws')
+    .option('--bi-user <name>', 'BI user name')
+    .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
+    .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)')
+    .addHelpText(
+      'after',
+      examples('bidrop import schedules --folder /Sales', 'bidrop import schedules --write'),
+    )
+    .action(action('import-schedules'));
+
   const workflow = program
     .command('workflow')
     .description('run Azot XML workflows')

@@ -1,0 +1,205 @@
+/**
+ * `bidrop import schedules [--folder PATH] [--from latest-instance|schedule] [--write]`: turns the
+ * recurring schedules on the BI platform into publications. Existing publications and comments in
+ * bidrop.yaml are left as they are (yaml's Document API); what cannot be translated is reported.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+
+import { isMap, parseDocument, YAMLMap, type Document } from 'yaml';
+
+import { createBiSource, type RecurringSchedule } from '../../bi/index.js';
+import { configFilePath } from '../../config/index.js';
+import { ConfigError } from '../../core/index.js';
+import { biConnectionFor, type BiFlags } from '../bi-connection.js';
+import { ExitCode, type CliContext } from '../context.js';
+
+interface Options extends BiFlags {
+  folder?: string;
+  write?: boolean;
+  from?: string;
+}
+
+type Origin = 'latest-instance' | 'schedule';
+
+/**
+ * A publication reading the latest instance runs this long after the platform's schedule, so it
+ * finds today's run rather than yesterday's; half an hour covers most nightly refreshes [choice].
+ */
+const instanceDelayMinutes = 30;
+
+export default async function importSchedules(
+  ctx: CliContext,
+  _args: string[],
+  options: Options,
+): Promise<number> {
+  const from = (options.from ?? 'latest-instance') as Origin;
+  if (from !== 'latest-instance' && from !== 'schedule') {
+    throw new ConfigError('USAGE_IMPORT_FROM', `--from ${from} is not a way to import`, {
+      hint: 'Use --from latest-instance (the default) or --from schedule.',
+    });
+  }
+  const file = configFilePath(ctx.configPath);
+  if (options.write && !existsSync(file)) {
+    throw new ConfigError('CONFIG_FILE_MISSING', `${file} does not exist, nothing to write into`, {
+      hint: 'Create it with `bidrop init`, or run without --write to print the publications.',
+    });
+  }
+  const doc = existsSync(file)
+    ? parseDocument(await readFile(file, 'utf8'))
+    : parseDocument('publications: {}\n');
+
+  const { connection, options: sourceOptions } = await biConnectionFor(ctx, options);
+  const source = createBiSource(connection, sourceOptions);
+  let schedules: RecurringSchedule[];
+  try {
+    schedules = await source.listRecurringSchedules(options.folder, ctx.signal);
+  } finally {
+    await source.close();
+  }
+
+  const { added, skipped } = addPublications(doc, schedules, from);
+  for (const line of skipped) ctx.stderr.write(`bidrop: not imported: ${line}\n`);
+
+  if (added.length === 0) {
+    ctx.stdout.write(`No publication to add (${schedules.length} recurring schedules found).\n`);
+    return skipped.length > 0 ? ExitCode.failed : ExitCode.ok;
+  }
+  if (!options.write) {
+    const preview = parseDocument('publications: {}\n');
+    const target = preview.get('publications') as YAMLMap;
+    target.flow = false;
+    for (const name of added) target.set(name, doc.getIn(['publications', name], true));
+    ctx.stdout.write(preview.toString({ lineWidth: 100 }));
+    ctx.stdout.write(
+      `# ${added.length} publications; run again with --write to add them to ${file}\n`,
+    );
+    return ExitCode.ok;
+  }
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, doc.toString({ lineWidth: 100 }), { mode: 0o600 });
+  await rename(temporary, file);
+  ctx.stdout.write(`Added ${added.length} publications to ${file}: ${added.join(', ')}\n`);
+  return ExitCode.ok;
+}
+
+/** Adds one publication per translatable schedule; returns their names and the refusals. */
+export function addPublications(
+  doc: Document,
+  schedules: RecurringSchedule[],
+  from: Origin,
+): { added: string[]; skipped: string[] } {
+  const added: string[] = [];
+  const skipped: string[] = [];
+  let publications = doc.get('publications', true);
+  if (!isMap(publications)) {
+    publications = new YAMLMap();
+    doc.set('publications', publications);
+  }
+  const map = publications as YAMLMap;
+  if (map.items.length === 0) map.flow = false;
+  const existing = (doc.toJS() as { publications?: Record<string, unknown> }).publications ?? {};
+  const destinations = Object.keys(
+    (doc.toJS() as { destinations?: Record<string, unknown> }).destinations ?? {},
+  );
+  const destination = destinations[0] ?? 'dropbox';
+
+  for (const schedule of schedules) {
+    const what = `schedule ${schedule.id} "${schedule.name}" of "${schedule.document.name}" (id ${schedule.document.id})`;
+    if ('problem' in schedule.translation) {
+      skipped.push(`${what}: ${schedule.translation.problem}`);
+      continue;
+    }
+    const format = formatOf(schedule.format, from);
+    if (format === undefined) {
+      skipped.push(
+        `${what}: its instances are kept in Web Intelligence format, not a file bidrop delivers`,
+      );
+      continue;
+    }
+    let cron = schedule.translation.cron;
+    const notes = [`imported from ${what}, ${schedule.recurrence ?? 'recurring'}`];
+    if (schedule.translation.note) notes.push(schedule.translation.note);
+    if (from === 'latest-instance') {
+      const later = delayCron(cron, instanceDelayMinutes);
+      if (later) cron = later;
+      else notes.push('runs when the platform does: the instance found may be the previous run');
+    }
+    if (alreadyImported(existing, schedule.document.id, cron)) {
+      skipped.push(`${what}: a publication already delivers it on "${cron}"`);
+      continue;
+    }
+
+    const name = uniqueName(
+      slug(schedule.document.name || `document-${schedule.document.id}`),
+      map,
+    );
+    const node = doc.createNode({
+      schedule: cron,
+      documents: [{ id: schedule.document.id }],
+      formats: [format],
+      ...(Object.keys(schedule.prompts).length > 0 && { prompts: schedule.prompts }),
+      from,
+      to: `${destination}:/Reports/{publication}/{document}.{ext}`,
+    });
+    node.commentBefore = notes.map((n) => ` ${n}`).join('\n');
+    map.set(name, node);
+    added.push(name);
+  }
+  return { added, skipped };
+}
+
+/** Raylight's format for a publication: `webi` instances are .wid files, deliverable by neither. */
+function formatOf(format: string | undefined, from: Origin): string | undefined {
+  switch (format?.toLowerCase()) {
+    case 'xls':
+    case 'excel':
+      return 'xls';
+    case 'csv':
+      return 'csv';
+    case 'webi':
+      return from === 'schedule' ? 'pdf' : undefined;
+    default:
+      return 'pdf';
+  }
+}
+
+/** The same cron `minutes` later, when minute and hour are plain numbers and the day stays. */
+export function delayCron(cron: string, minutes: number): string | undefined {
+  const fields = cron.split(' ');
+  const [minute, hour] = fields;
+  if (!/^\d+$/.test(minute ?? '')) return undefined;
+  const total = Number(minute) + minutes;
+  if (total < 60) return [String(total), ...fields.slice(1)].join(' ');
+  if (!/^\d+$/.test(hour ?? '') || Number(hour) + Math.floor(total / 60) > 23) return undefined;
+  return [
+    String(total % 60),
+    String(Number(hour) + Math.floor(total / 60)),
+    ...fields.slice(2),
+  ].join(' ');
+}
+
+function alreadyImported(existing: Record<string, unknown>, id: number, cron: string): boolean {
+  return Object.values(existing).some((p) => {
+    const publication = p as { schedule?: unknown; documents?: Array<{ id?: unknown }> };
+    return publication.schedule === cron && publication.documents?.some((d) => d.id === id);
+  });
+}
+
+function slug(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'imported'
+  );
+}
+
+function uniqueName(base: string, map: YAMLMap): string {
+  let name = base;
+  for (let n = 2; map.has(name); n++) name = `${base}-${n}`;
+  return name;
+}
