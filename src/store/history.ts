@@ -176,14 +176,26 @@ export class History {
     return rows.map(toRun);
   }
 
-  /** Adds the planned deliveries of a run; rows a resumed run already has are kept. */
+  /**
+   * Adds the planned deliveries of a run; rows a resumed run already has are kept, and unfinished
+   * rows it no longer plans are dropped.
+   */
   recordPlan(runId: number, planned: PlannedRow[]): void {
     const insert = this.db.prepare(
       `INSERT OR IGNORE INTO deliveries
          (run_id, key, document_id, document, report, format, prompts, target, status)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
     );
+    const keys = new Set(planned.map((p) => p.key));
+    const stale = this.db.prepare(`DELETE FROM deliveries WHERE run_id = ? AND key = ?`);
     this.db.transaction(() => {
+      // A resumed run whose configuration changed: what it no longer plans and never finished
+      // is not its business any more.
+      for (const row of this.deliveries(runId)) {
+        if (!keys.has(row.key) && !['delivered', 'unchanged', 'empty'].includes(row.status)) {
+          stale.run(runId, row.key);
+        }
+      }
       for (const p of planned) {
         insert.run(
           runId,

@@ -156,3 +156,29 @@ describe('history rows', () => {
     expect(history.getRun(ids[3]!)).toMatchObject({ total: 1, interrupted: 1 });
   });
 });
+
+describe('recording the plan of a resumed run', () => {
+  it('keeps finished rows and drops unfinished rows the new plan no longer has', async () => {
+    const history = openHistory(await state());
+    const runId = history.startRun('p', new Date());
+    const row = (key: string) => ({
+      key,
+      documentId: 1,
+      document: 'D',
+      report: null,
+      format: 'pdf',
+      prompts: {},
+      target: `/${key}.pdf`,
+    });
+    history.recordPlan(runId, [row('done'), row('gone'), row('kept')]);
+    history.endDelivery(runId, 'done', { status: 'delivered', contentHash: 'h' });
+
+    history.recordPlan(runId, [row('kept'), row('new')]);
+
+    expect(history.deliveries(runId).map((r) => [r.key, r.status])).toEqual([
+      ['done', 'delivered'],
+      ['kept', 'pending'],
+      ['new', 'pending'],
+    ]);
+  });
+});
