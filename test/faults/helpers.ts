@@ -317,10 +317,11 @@ export interface CliResult {
 export function startCli(
   world: World,
   args: string[],
+  env: Record<string, string> = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: world.dir,
-    env: { PATH: process.env.PATH ?? '', ...world.env },
+    env: { PATH: process.env.PATH ?? '', ...world.env, ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -332,9 +333,13 @@ export function startCli(
   return { child, done };
 }
 
-/** Runs the CLI to its end. */
-export function runCli(world: World, args: string[]): Promise<CliResult> {
-  return startCli(world, args).done;
+/** Runs the CLI to its end; `env` adds to or overrides the world's environment. */
+export function runCli(
+  world: World,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  return startCli(world, args, env).done;
 }
 
 /** Logs on to the BI emulator directly, as another client would; returns the raw token. */

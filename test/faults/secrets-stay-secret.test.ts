@@ -62,12 +62,17 @@ it('no secret in any log line, error, history row or state file of a debug-level
   clearInterval(timeline);
   dropbox.setFaults({});
 
+  const wrongPassword = `wrong-${world.secrets.biPassword.split('').reverse().join('')}`;
   const outputs = [
     run,
     await runCli(world, ['--debug', '--json-logs', '--config', config, 'run', 'generated']),
     await runCli(world, ['--debug', '--config', config, 'history', '--run', '1']),
     await runCli(world, ['--debug', '--config', config, 'history', '--json']),
     await runCli(world, ['--debug', '--config', config, 'auth', 'status']),
+    // A refused logon: the password that was refused must not be echoed either.
+    await runCli(world, ['--debug', '--config', config, 'run', 'generated'], {
+      FAULTS_BI_PASSWORD: wrongPassword,
+    }),
   ];
 
   // The run went through what it had to, or the search below proves little.
@@ -76,11 +81,13 @@ it('no secret in any log line, error, history row or state file of a debug-level
   expect(run.stderr).toMatch(/DROPBOX_INSUFFICIENT_SPACE/);
   expect(world.dropbox.stats().refreshes).toBeGreaterThanOrEqual(1);
   expect(proxy.logonTokens.size).toBeGreaterThanOrEqual(1);
+  expect(outputs.at(-1)!.stderr).toMatch(/BI_LOGON_FAILED|Account information not recognized/);
 
   const final = await new TokenStore(world.stateDir, world.env).load(DESTINATION);
   const { appKey, appSecret, biPassword } = world.secrets;
   const secrets: Record<string, string> = {
     'BI password': biPassword,
+    'refused BI password': wrongPassword,
     'app secret': appSecret,
     'app key:secret in Basic': Buffer.from(`${appKey}:${appSecret}`).toString('base64'),
     'first access token': initial.accessToken,
