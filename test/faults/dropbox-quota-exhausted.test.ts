@@ -40,6 +40,9 @@ it('quota reached midway: the rest fail clearly, exit 1, history exact, no parti
   clearInterval(watcher);
 
   expect(result.code, result.stderr).toBe(1);
+  expect(result.stderr).toContain(
+    'Free space in the Dropbox account or upgrade it, then run again.',
+  );
   const files = world.dropbox.listFiles();
   expect(files.length).toBeGreaterThanOrEqual(8);
   expect(files.length).toBeLessThan(20);
