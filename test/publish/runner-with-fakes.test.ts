@@ -148,4 +148,39 @@ to: out:/{document}.{ext}`,
     expect(row!.error).toContain('RUN_PATH_COLLISION');
     expect(fake.closed).toBe(1);
   });
+
+  it('asks the source for each delivery with its prompts, report and way out', async () => {
+    const h = await harness();
+    const fake = source();
+    const requests: unknown[] = [];
+    const original = fake.export.bind(fake);
+    fake.export = (request) => {
+      const { signal: _signal, ...rest } = request;
+      requests.push(rest);
+      return original(request);
+    };
+
+    await h.run(
+      `documents:
+  - id: 101
+    reports: [Detail]
+from: latest-instance
+maxAge: 2d
+prompts:
+  Region: EMEA
+to: out:/{document}.{ext}`,
+      fake,
+    );
+
+    expect(requests).toEqual([
+      {
+        document: { kind: 'id', id: 101 },
+        format: 'pdf',
+        report: 'Detail',
+        prompts: { Region: ['EMEA'] },
+        from: 'latest-instance',
+        maxAgeMs: 2 * 86_400_000,
+      },
+    ]);
+  });
 });
