@@ -10,8 +10,7 @@ import path from 'node:path';
 
 import { TokenStore, authorize } from '../../dropbox/index.js';
 import { demoCredentials, startBiEmulator } from '../../emulators/bi/index.js';
-import { consentAsDemoUser } from '../../emulators/dropbox/consent.js';
-import { startDropboxEmulator } from '../../emulators/dropbox/index.js';
+import { consentAsDemoUser, startDropboxEmulator } from '../../emulators/dropbox/index.js';
 import { ExitCode, type CliContext } from '../context.js';
 import { formatTable } from '../table.js';
 import run from './run.js';

@@ -19,6 +19,7 @@
  * - 429s on write routes say `too_many_write_operations`, elsewhere `too_many_requests`.
  */
 export { startDropboxEmulator, DEMO_APP } from './server.js';
+export { consentAsDemoUser } from './consent.js';
 export type {
   DropboxApp,
   DropboxEmulator,
