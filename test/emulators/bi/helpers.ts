@@ -27,7 +27,10 @@ export async function emulator(options: BiEmulatorOptions = {}): Promise<BiEmula
 }
 
 /** Logs on with the demo account over JSON; returns the header copy of the token (quoted). */
-export async function logon(emu: BiEmulator, user = demoCredentials.username): Promise<string> {
+export async function logon(
+  emu: BiEmulator,
+  user: string = demoCredentials.username,
+): Promise<string> {
   const res = await fetch(`${emu.url}/logon/long`, {
     method: 'POST',
     headers: JSON_HEADERS,
