@@ -6,8 +6,11 @@
  * Environment: BIDROP_BENCH_QUICK=1 (a smoke run of a minute or two), BIDROP_BENCH_RUNS (runs per
  * figure, default 3), BIDROP_BENCH_LARGE_MB (size of the large export in MiB, default 2048),
  * BIDROP_BENCH_LARGE_RUNS (default 1), BIDROP_BENCH_ONLY (comma list of: startup, scale, many,
- * large, chunks).
+ * large, chunks), BIDROP_BENCH_JSON (a file to write every figure to, as JSON),
+ * BIDROP_BENCH_CHUNK_LOOPBACK=1 (the chunk-size table on plain loopback too).
  */
+import { writeFile } from 'node:fs/promises';
+
 import { chunkSizes } from './scenarios/chunk-size.js';
 import { largeExport } from './scenarios/large-export.js';
 import { manyDocuments } from './scenarios/many-documents.js';
@@ -35,10 +38,11 @@ const settings = {
   scaleCounts: quick ? [100, 1000] : [1000, 10_000],
   startupRuns: quick ? 3 : 10,
 };
-// A modelled wide-area link to Dropbox for the chunk-size table: every call waits 100 ms (round
-// trip and commit), bodies move at 50 MB/s (400 Mbit/s).
+// The chunk-size table runs on a modelled wide-area link to Dropbox: every call waits 100 ms
+// (round trip and commit), bodies move at 50 MB/s (400 Mbit/s). Plain loopback is added with
+// BIDROP_BENCH_CHUNK_LOOPBACK=1 (it shows client costs only, and takes another minute).
 const CHUNK_LINKS = [
-  { name: 'loopback', dropbox: {} },
+  ...(env.BIDROP_BENCH_CHUNK_LOOPBACK === '1' ? [{ name: 'loopback', dropbox: {} }] : []),
   { name: 'link', dropbox: { latencyMs: 100, bytesPerSecond: 50_000_000 } },
 ];
 
@@ -47,6 +51,8 @@ const wanted = (name) => !only || only.has(name);
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 const rows = [];
+/** Every scenario's figures, written as JSON when BIDROP_BENCH_JSON names a file. */
+const results = {};
 const verdict = (ok) => (ok ? 'yes' : 'NO');
 let chunkTable;
 
@@ -55,7 +61,7 @@ async function main() {
   log(`settings ${JSON.stringify({ quick, ...settings })}`);
 
   if (wanted('startup')) {
-    const s = await startup({ runs: settings.startupRuns });
+    const s = (results.startup = await startup({ runs: settings.startupRuns }));
     const ratio = s.helpMs / s.nodeMs;
     rows.push([
       '5. Start-up: `bidrop --help`',
@@ -71,7 +77,7 @@ async function main() {
 
   if (wanted('scale')) {
     const [small, large] = settings.scaleCounts;
-    const s = await scale({ counts: settings.scaleCounts, runs: 1, log });
+    const s = (results.scale = await scale({ counts: settings.scaleCounts, runs: 1, log }));
     const a = s[small];
     const b = s[large];
     const perDelivery = (key) => b[key] / large / (a[key] / small);
@@ -130,7 +136,8 @@ async function main() {
   }
 
   if (wanted('many')) {
-    const m = await manyDocuments({ ...settings, log });
+    const m = (results.many = await manyDocuments({ ...settings, log }));
+    log(`calls per document: ${JSON.stringify(m.callsPerDocument)}`);
     const speedup = m.baselineMs / m.bidropMs;
     const toBound = m.bidropMs / m.boundMs;
     rows.push([
@@ -176,12 +183,12 @@ async function main() {
   }
 
   if (wanted('large')) {
-    const l = await largeExport({
+    const l = (results.large = await largeExport({
       bytes: settings.largeBytes,
       runs: settings.largeRuns,
       bufferPeer: true,
       log,
-    });
+    }));
     const size = formatBytes(l.bytes);
     const slower = Math.min(l.curlDownMBps, l.curlUpMBps);
     const rss = l.bidropRssKiB * 1024;
@@ -228,12 +235,12 @@ async function main() {
   }
 
   if (wanted('chunks')) {
-    const c = await chunkSizes({
+    const c = (results.chunks = await chunkSizes({
       bytes: settings.chunkBytes,
       runs: settings.chunkRuns,
       links: CHUNK_LINKS,
       log,
-    });
+    }));
     const sizes = Object.keys(c.links[CHUNK_LINKS[0].name]);
     chunkTable = {
       bytes: c.bytes,
@@ -259,6 +266,9 @@ async function main() {
       `\nUpload chunk size (\`bidrop upload\` of ${formatBytes(chunkTable.bytes)}; ` +
         `link = 100 ms per call, 50 MB/s):\n\n${chunkTable.text}\n`,
     );
+  }
+  if (env.BIDROP_BENCH_JSON) {
+    await writeFile(env.BIDROP_BENCH_JSON, `${JSON.stringify({ settings, results }, null, 2)}\n`);
   }
   log(`done in ${formatMs(performance.now() - started)}`);
 }

@@ -4,32 +4,16 @@
  * on a modelled wide-area link (the emulator adds a delay to every call and throttles bodies).
  * Sizes are run in rotated order, so drifting background load does not favour one of them.
  */
-import { open } from 'node:fs/promises';
-
 import { bidropUpload } from '../lib/bidrop-cli.js';
 import { benchConfig, benchEnv, DESTINATION } from '../lib/config.js';
 import { authoriseDropbox } from '../lib/dropbox-auth.js';
 import { startEmulators } from '../lib/host.js';
+import { makeFile } from '../lib/files.js';
 import { expectSuccess } from '../lib/spawn.js';
-import { mbPerSecond, median, MiB } from '../lib/stats.js';
+import { mbPerSecond, median } from '../lib/stats.js';
 import { makeWorkspace } from '../lib/workspace.js';
 
 export const CHUNK_SIZES_MIB = [4, 8, 16, 32, 64];
-
-/** Writes `bytes` of incompressible-looking data to `file` (a 1 MiB block, varied per MiB). */
-async function makeFile(file, bytes) {
-  const handle = await open(file, 'w', 0o600);
-  try {
-    const block = Buffer.alloc(MiB);
-    for (let i = 0; i < MiB; i += 4) block.writeUInt32LE((i * 2654435761) >>> 0, i);
-    for (let offset = 0; offset < bytes; offset += MiB) {
-      block.writeUInt32LE(offset / MiB, 0);
-      await handle.write(block, 0, Math.min(MiB, bytes - offset));
-    }
-  } finally {
-    await handle.close();
-  }
-}
 
 /** One link: uploads the file once per chunk size per run; resolves with medians per size. */
 async function measureLink({ name, dropbox, file, bytes, runs, workspace, log }) {

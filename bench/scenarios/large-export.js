@@ -13,6 +13,7 @@ import { bidropRun } from '../lib/bidrop-cli.js';
 import { benchConfig, benchEnv, DESTINATION, writeAndLoad } from '../lib/config.js';
 import { authoriseDropbox } from '../lib/dropbox-auth.js';
 import { startEmulators } from '../lib/host.js';
+import { makeFile } from '../lib/files.js';
 import { expectSuccess, ROOT, runNodeMeasured } from '../lib/spawn.js';
 import { mbPerSecond, median } from '../lib/stats.js';
 import { makeWorkspace } from '../lib/workspace.js';
@@ -50,12 +51,9 @@ export async function largeExport({ bytes, runs, bufferPeer, log }) {
       destination: DESTINATION,
     });
 
-    // curl's upload needs the bytes in a file: the export, saved once (not timed).
-    const exportFile = workspace.file('export.csv');
-    await withBiToken(host, async (token) => {
-      const saved = await curlSave({ biUrl: host.biUrl, token, file: exportFile, workspace });
-      if (saved !== bytes) throw new Error(`saved ${saved} bytes of ${bytes}`);
-    });
+    // curl's upload reads a file of the same size; its content does not matter to the emulator.
+    const uploadFile = workspace.file('upload.bin');
+    await makeFile(uploadFile, bytes);
 
     const figures = { bidrop: [], bidropRss: [], down: [], up: [], peer: [], peerRss: [] };
     for (let rep = 1; rep <= runs; rep++) {
@@ -79,7 +77,7 @@ export async function largeExport({ bytes, runs, bufferPeer, log }) {
       const up = await curlUpload({
         dropboxUrl: host.dropboxUrl,
         accessToken: tokens.accessToken,
-        file: exportFile,
+        file: uploadFile,
         size: bytes,
         path: '/Large/curl.csv',
         headerFile: workspace.file('curl-dropbox.headers'),
@@ -147,32 +145,5 @@ async function withBiToken(host, work) {
     return await work(token);
   } finally {
     await logoff(host.biUrl, token);
-  }
-}
-
-/** Saves the export to `file` with curl; resolves with its size. */
-async function curlSave({ biUrl, token, file, workspace }) {
-  const { run } = await import('../lib/spawn.js');
-  const { writeFile, rm } = await import('node:fs/promises');
-  const headers = workspace.file('curl-save.headers');
-  await writeFile(headers, `X-SAP-LogonToken: "${token}"\r\nAccept: ${CSV}\r\n`, { mode: 0o600 });
-  try {
-    const result = expectSuccess(
-      await run('curl', [
-        '-sS',
-        '--fail',
-        '-o',
-        file,
-        '-w',
-        '%{size_download}',
-        '-H',
-        `@${headers}`,
-        `${biUrl}/raylight/v1/documents/${LARGE.id}`,
-      ]),
-      'curl save',
-    );
-    return Number(result.stdout.trim());
-  } finally {
-    await rm(headers, { force: true });
   }
 }

@@ -94,7 +94,12 @@ export async function manyDocuments({ documents, runs, latency, log }) {
       figures.exportWork.push(hand.exportMs);
       log(`many documents, run ${rep}: hand-made ${Math.round(handMs)} ms`);
 
+      const [biBefore, dropboxBefore] = [await host.biStats(), await host.dropboxStats()];
       const [first, firstMs] = await timed(() => runOnce(config, `many-${rep}`));
+      figures.calls = {
+        bi: callsPerDocument(biBefore, await host.biStats(), documents),
+        dropbox: callsPerDocument(dropboxBefore, await host.dropboxStats(), documents),
+      };
       checkRun(first, 'delivered', documents, 'first run');
       figures.first.push(firstMs);
       figures.firstBytes.push(sum(first.results.map((r) => r.bytes ?? 0)));
@@ -124,12 +129,23 @@ export async function manyDocuments({ documents, runs, latency, log }) {
       secondBytes: Math.max(...figures.secondBytes),
       secondUploadCalls: Math.max(...figures.secondUploadCalls),
       firstBytes: median(figures.firstBytes),
+      callsPerDocument: figures.calls,
       raw: figures,
     };
   } finally {
     await host.close();
     await workspace.dispose();
   }
+}
+
+/** Requests per document by endpoint between two stats snapshots, for the README's breakdown. */
+function callsPerDocument(before, after, documents) {
+  const out = {};
+  for (const [key, n] of Object.entries(after.requests)) {
+    const delta = n - (before.requests[key] ?? 0);
+    if (delta > 0) out[key] = Math.round((delta / documents) * 100) / 100;
+  }
+  return out;
 }
 
 function sum(values) {
