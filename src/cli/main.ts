@@ -274,6 +274,7 @@ export async function main(
   program
     .command('import')
     .description('bring definitions from the BI platform into bidrop.yaml')
+    .addHelpText('after', examples('bidrop import schedules'))
     .command('schedules')
     .description('turn the recurring schedules on the BI platform into publications')
     .option('--folder <path>', 'only schedules of documents in this folder, e.g. "/Sales"')

@@ -44,8 +44,12 @@ function sectionOf(name: string): string | undefined {
 
 const top = await help([]);
 const commands: string[][] = [];
+/** Commands that only group others (`auth`, `workflow`, `import`), with their help. */
+const groups = new Map<string, string>();
 for (const name of commandsIn(top)) {
-  const sub = commandsIn(await help([name]));
+  const text = await help([name]);
+  const sub = commandsIn(text);
+  if (sub.length) groups.set(name, text);
   if (sub.length) commands.push(...sub.map((s) => [name, s]));
   else commands.push([name]);
 }
@@ -59,6 +63,14 @@ describe('bidrop --help', () => {
     expect(top).toContain('Exit codes: 0');
     expect(top).toContain('BIDROP_HOME');
     expect(top).toContain('docs/README.md');
+  });
+
+  it('shows examples under every command group too', () => {
+    expect(groups.size).toBeGreaterThanOrEqual(2);
+    for (const [name, text] of groups) {
+      expect(examplesIn(text).length, name).toBeGreaterThanOrEqual(1);
+      for (const example of examplesIn(text)) expect(example).toMatch(`bidrop ${name} `);
+    }
   });
 
   it('docs/commands.md has a section for every command and no other', () => {
