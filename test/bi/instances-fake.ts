@@ -47,6 +47,8 @@ export interface InstanceFake {
   ignoreOrder: boolean;
   /** How the platform "now" form reports the new id. */
   platformIdIn: 'location' | 'none';
+  /** Raylight schedule details (§4.3) of recurring templates, by SI_ID. */
+  details: Map<number, Record<string, unknown>>;
 }
 
 /** A date as the platform writes it by default (`dd.MM.yyyy HH:mm`, §1.3), this machine's time. */
@@ -102,6 +104,7 @@ export function installInstances(fake: FakeBi): InstanceFake {
     nextRun: { statuses: [9, 0, 1] },
     ignoreOrder: false,
     platformIdIn: 'location',
+    details: new Map(),
   };
   const runs = new Map<number, FakeRun & { polls: number }>();
 
@@ -187,6 +190,8 @@ export function installInstances(fake: FakeBi): InstanceFake {
   fake.route('GET', /^\/raylight\/v1\/documents\/\d+\/schedules\/\d+$/, (req, res) => {
     const id = Number(req.path.split('/')[6]);
     const run = runs.get(id);
+    const details = state.details.get(id);
+    if (details) return sendJson(res, 200, { schedule: { id, ...details } });
     sendJson(res, 200, {
       schedule: {
         id,

@@ -4,9 +4,9 @@
  * bidrop.yaml are left as they are (yaml's Document API); what cannot be translated is reported.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 
-import { isMap, parseDocument, YAMLMap, type Document } from 'yaml';
+import { Document, isMap, parseDocument, YAMLMap } from 'yaml';
 
 import { createBiSource, type RecurringSchedule } from '../../bi/index.js';
 import { configFilePath } from '../../config/index.js';
@@ -45,9 +45,7 @@ export default async function importSchedules(
       hint: 'Create it with `bidrop init`, or run without --write to print the publications.',
     });
   }
-  const doc = existsSync(file)
-    ? parseDocument(await readFile(file, 'utf8'))
-    : parseDocument('publications: {}\n');
+  const text = existsSync(file) ? await readFile(file, 'utf8') : '';
 
   const { connection, options: sourceOptions } = await biConnectionFor(ctx, options);
   const source = createBiSource(connection, sourceOptions);
@@ -58,52 +56,53 @@ export default async function importSchedules(
     await source.close();
   }
 
-  const { added, skipped } = addPublications(doc, schedules, from);
+  const result = addPublications(text, schedules, from);
+  const { added, skipped } = result;
   for (const line of skipped) ctx.stderr.write(`bidrop: not imported: ${line}\n`);
 
   if (added.length === 0) {
     ctx.stdout.write(`No publication to add (${schedules.length} recurring schedules found).\n`);
-    return skipped.length > 0 ? ExitCode.failed : ExitCode.ok;
+    return ExitCode.ok;
   }
   if (!options.write) {
-    const preview = parseDocument('publications: {}\n');
-    const target = preview.get('publications') as YAMLMap;
-    target.flow = false;
-    for (const name of added) target.set(name, doc.getIn(['publications', name], true));
-    ctx.stdout.write(preview.toString({ lineWidth: 100 }));
+    ctx.stdout.write(`publications:\n${result.snippet.replace(/^(?=.)/gm, '  ')}`);
     ctx.stdout.write(
       `# ${added.length} publications; run again with --write to add them to ${file}\n`,
     );
     return ExitCode.ok;
   }
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, doc.toString({ lineWidth: 100 }), { mode: 0o600 });
+  // Same permissions as before: the file may hold secrets its owner protected.
+  await writeFile(temporary, result.text, { mode: (await stat(file)).mode & 0o777 });
   await rename(temporary, file);
   ctx.stdout.write(`Added ${added.length} publications to ${file}: ${added.join(', ')}\n`);
   return ExitCode.ok;
 }
 
-/** Adds one publication per translatable schedule; returns their names and the refusals. */
+/**
+ * Adds one publication per translatable schedule to the text of bidrop.yaml. The new entries are
+ * inserted as text at the end of the publications block, so every existing byte (comments, quoting,
+ * order) stays as it was; yaml re-printing a whole document moves some comments.
+ */
 export function addPublications(
-  doc: Document,
+  text: string,
   schedules: RecurringSchedule[],
   from: Origin,
-): { added: string[]; skipped: string[] } {
+): { text: string; snippet: string; added: string[]; skipped: string[] } {
+  const doc = parseDocument(text);
+  const found = doc.get('publications', true);
+  const current = isMap(found) ? found : undefined;
+  const plain = (doc.toJS() ?? {}) as {
+    publications?: Record<string, unknown> | null;
+    destinations?: Record<string, unknown> | null;
+  };
+  const existing = plain.publications ?? {};
+  const destination = Object.keys(plain.destinations ?? {})[0] ?? 'dropbox';
+  const taken = new Set(Object.keys(existing));
+
+  const entries = new YAMLMap();
   const added: string[] = [];
   const skipped: string[] = [];
-  let publications = doc.get('publications', true);
-  if (!isMap(publications)) {
-    publications = new YAMLMap();
-    doc.set('publications', publications);
-  }
-  const map = publications as YAMLMap;
-  if (map.items.length === 0) map.flow = false;
-  const existing = (doc.toJS() as { publications?: Record<string, unknown> }).publications ?? {};
-  const destinations = Object.keys(
-    (doc.toJS() as { destinations?: Record<string, unknown> }).destinations ?? {},
-  );
-  const destination = destinations[0] ?? 'dropbox';
-
   for (const schedule of schedules) {
     const what = `schedule ${schedule.id} "${schedule.name}" of "${schedule.document.name}" (id ${schedule.document.id})`;
     if ('problem' in schedule.translation) {
@@ -132,8 +131,9 @@ export function addPublications(
 
     const name = uniqueName(
       slug(schedule.document.name || `document-${schedule.document.id}`),
-      map,
+      taken,
     );
+    taken.add(name);
     const node = doc.createNode({
       schedule: cron,
       documents: [{ id: schedule.document.id }],
@@ -143,10 +143,43 @@ export function addPublications(
       to: `${destination}:/Reports/{publication}/{document}.{ext}`,
     });
     node.commentBefore = notes.map((n) => ` ${n}`).join('\n');
-    map.set(name, node);
+    entries.set(name, node);
     added.push(name);
   }
-  return { added, skipped };
+
+  const fragment = new Document(entries);
+  const snippet = added.length === 0 ? '' : fragment.toString({ lineWidth: 100 });
+  if (added.length === 0) return { text, snippet, added, skipped };
+  return { text: insertEntries(text, current, snippet), snippet, added, skipped };
+}
+
+/** Puts the entries at the end of the publications block, indented like its other entries. */
+function insertEntries(text: string, publications: YAMLMap | undefined, snippet: string): string {
+  const indentBy = (indent: number): string =>
+    snippet
+      .split('\n')
+      .map((line) => (line ? ' '.repeat(indent) + line : line))
+      .join('\n');
+  const first = publications?.items[0]?.key as { range?: [number, number, number] } | undefined;
+  const range = publications?.range;
+  if (publications && !publications.flow && first?.range && range) {
+    const keyStart = first.range[0];
+    const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
+    // The line after the block's last value; anything after it (trailing comments) stays after.
+    const newline = text.indexOf('\n', Math.max(range[1] - 1, 0));
+    const at = newline < 0 ? text.length : newline + 1;
+    const before = text.slice(0, at);
+    return `${before}${before.endsWith('\n') ? '' : '\n'}${indentBy(indent)}${text.slice(at)}`;
+  }
+  if (publications?.range) {
+    // `publications: {}` (or an empty flow map): replace it with a block.
+    const [start, end] = publications.range;
+    return `${text.slice(0, start).trimEnd()}\n${indentBy(2)}${text.slice(end).replace(/^[ \t]*\n?/, '')}`;
+  }
+  const body = /^publications:/m.test(text)
+    ? text.replace(/^publications:[ \t]*(#.*)?$/m, (line) => `${line}\n${indentBy(2).trimEnd()}`)
+    : `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}publications:\n${indentBy(2)}`;
+  return body.endsWith('\n') ? body : `${body}\n`;
 }
 
 /** Raylight's format for a publication: `webi` instances are .wid files, deliverable by neither. */
@@ -198,8 +231,8 @@ function slug(name: string): string {
   );
 }
 
-function uniqueName(base: string, map: YAMLMap): string {
+function uniqueName(base: string, taken: Set<string>): string {
   let name = base;
-  for (let n = 2; map.has(name); n++) name = `${base}-${n}`;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
   return name;
 }
