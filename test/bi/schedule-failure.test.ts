@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createBiSource, type BiEvent, type BiSource } from '../../src/bi/index.js';
-import { connectionTo, quickRetry, startFakeBi, type FakeBi } from './fake-bi.js';
+import { connectionTo, quickRetry, sendJson, startFakeBi, type FakeBi } from './fake-bi.js';
 import { installInstances, type InstanceFake } from './instances-fake.js';
 
 let fake: FakeBi;
@@ -96,13 +96,11 @@ describe('server-side schedule failures', () => {
   it('refuses an answer to a prompt the document does not have before scheduling', async () => {
     const instances = await setUp();
     fake.route('GET', '/raylight/v1/documents/500', (_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"document":{"id":500}}'),
+      sendJson(res, 200, { document: { id: 500 } }),
     );
-    fake.route('PUT', '/raylight/v1/documents/500', (_req, res) => res.writeHead(200).end('{}'));
+    fake.route('PUT', '/raylight/v1/documents/500', (_req, res) => sendJson(res, 200, {}));
     fake.route('GET', '/raylight/v1/documents/500/parameters', (_req, res) =>
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end('{"parameters":{"parameter":{"@dpId":"DP1","id":0,"name":"Region"}}}'),
+      sendJson(res, 200, { parameters: { parameter: { '@dpId': 'DP1', id: 0, name: 'Region' } } }),
     );
     source = createBiSource(connectionTo(fake), { retry: quickRetry });
 
