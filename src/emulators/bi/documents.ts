@@ -87,7 +87,8 @@ export function documentDetails(ex: Exchange, session: Session, doc: DocumentDef
       folderId: doc.folderId,
       path: `Public Folders${folderPath(ex.state.catalog, doc.folderId)}`,
       updated: doc.updated,
-      scheduled: false,
+      // True while a recurring schedule exists on the document (instances.ts).
+      scheduled: ex.state.instances.ofParent(doc.id).some((r) => r.recurring),
       state: open.state,
       createdBy: 'Administrator',
       lastAuthor: 'Administrator',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { emulator, logon } from './helpers.js';
+import { call, emulator, logon } from './helpers.js';
 import { cms } from './instances-helpers.js';
 
 const LATEST = (docId: number): string =>
@@ -141,5 +141,19 @@ describe('instances in CMS queries', () => {
       "SELECT SI_ID FROM CI_INFOOBJECTS WHERE SI_KIND='Webi' AND SI_INSTANCE=0",
     );
     expect(webi.map((w) => w.SI_ID)).toEqual([6001, 6002, 6003, 6004, 6005]);
+  });
+
+  it('writes bags as nested attrs in the Atom answer', async () => {
+    const emu = await emulator();
+    const token = await logon(emu);
+    const res = await call(emu, token, '/v1/cmsquery', {
+      method: 'POST',
+      accept: 'application/xml',
+      body: { query: 'SELECT SI_ID, SI_FILES FROM CI_INFOOBJECTS WHERE SI_ID=6203' },
+    });
+    const xml = await res.text();
+    expect(xml).toContain(
+      '<attr name="SI_FILES" type="bag"><attrs><attr name="SI_NUM_FILES" type="int32">1</attr>',
+    );
   });
 });

@@ -207,6 +207,10 @@ describe('Raylight schedules', () => {
       `SELECT SI_RECURRING, SI_SCHEDULE_STATUS FROM CI_INFOOBJECTS WHERE SI_ID=${id}`,
     );
     expect(row).toEqual({ SI_RECURRING: true, SI_SCHEDULE_STATUS: 9 });
+    // Raylight's document details say whether a recurring schedule exists.
+    const scheduled = async (doc: number): Promise<boolean> =>
+      (await callJson(emu, token, `/raylight/v1/documents/${doc}`)).body.document.scheduled;
+    expect([await scheduled(6003), await scheduled(6002)]).toEqual([true, false]);
 
     const transient = await callJson(emu, token, schedulesOf(6003), {
       method: 'POST',
