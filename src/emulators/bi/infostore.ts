@@ -7,6 +7,7 @@ import { runCmsQuery, parseCmsQuery, type CmsObject, type CmsProp } from './cms-
 import { wireRow, type CmsWire } from './cms-values.js';
 import { intParam, requireSession, sendJson, sendXml, type Exchange } from './exchange.js';
 import { ROOT_FOLDER, type Catalog } from './fixtures.js';
+import { KIND_OF_FORMAT } from './instance-files.js';
 import { filesBag, instanceProps, uploadOf } from './instance-props.js';
 import type { InstanceRecord } from './instances.js';
 import { handleFile, handleScheduleForms } from './schedule-forms.js';
@@ -119,7 +120,7 @@ function instanceObject(r: InstanceRecord): InfoObject {
     cuid: r.cuid,
     name: r.name,
     description: '',
-    type: String(instanceProps(r).SI_KIND),
+    type: KIND_OF_FORMAT[r.format],
     parentId: r.parent.id,
     updated: r.updated.toISOString(),
   };

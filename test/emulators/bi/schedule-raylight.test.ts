@@ -129,6 +129,13 @@ describe('Raylight schedules', () => {
       () => statusOf(emu, token, paused),
       (s) => s === 8,
     );
+    emu.setSchedule({ nextStatus: 13 });
+    const expired = await post();
+    await pollUntil(
+      () => statusOf(emu, token, expired),
+      (s) => s === 13,
+    );
+    expect((await download(emu, token, expired)).status).toBe(404);
 
     emu.setSchedule({ runMs: Infinity });
     const stuck = await post();
