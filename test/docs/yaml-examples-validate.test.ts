@@ -1,6 +1,7 @@
 /** Every YAML example in docs/ is a configuration bidrop accepts, as it is shown. */
 import { describe, expect, it } from 'vitest';
 
+import { initialConfig } from '../../src/cli/commands/init.js';
 import { parseConfig } from '../../src/config/index.js';
 import { fragmentBase, sampleEnv } from './fragment-base.js';
 import { blocks, pages, type Block } from './markdown.js';
@@ -25,6 +26,12 @@ describe('YAML examples in docs/', () => {
       expect(() => parseConfig(text, `/docs/${block.page}`, sampleEnv(text))).not.toThrow();
     },
   );
+
+  it('the file bidrop init writes validates, as getting-started.md says', () => {
+    expect(() =>
+      parseConfig(initialConfig, '/docs/init.yaml', sampleEnv(initialConfig)),
+    ).not.toThrow();
+  });
 
   it('a fragment is checked for real: a wrong key in one fails', () => {
     const text = fragmentBase() + 'publications:\n  p:\n    documents: [{ id: 1 }]\n    too: x\n';
