@@ -19,7 +19,7 @@ const schedulesOf = (docId: number): string => `/raylight/v1/documents/${docId}/
 
 describe('Raylight schedules', () => {
   it('runs a schedule pending -> running -> success and produces a downloadable instance', async () => {
-    const emu = await emulator({ schedule: { pendingMs: 300, runMs: 400 } });
+    const emu = await emulator({ schedule: { pendingMs: 500, runMs: 800 } });
     const token = await logon(emu);
     const created = await callJson(emu, token, schedulesOf(6004), {
       method: 'POST',
