@@ -276,6 +276,7 @@ export async function refreshAccessToken(
       : {
           accessToken: tokens.accessToken,
           expiresAt: tokens.expiresAt,
+          ...(tokens.lifetimeMs !== undefined && { lifetimeMs: tokens.lifetimeMs }),
           ...(tokens.scope && { scope: tokens.scope }),
         };
   } catch (error) {
@@ -295,6 +296,7 @@ function toStoredTokens(result: oauth.TokenEndpointResponse): StoredTokens {
       typeof result.expires_in === 'number'
         ? Date.now() + result.expires_in * 1000
         : Number.MAX_SAFE_INTEGER,
+    ...(typeof result.expires_in === 'number' && { lifetimeMs: result.expires_in * 1000 }),
     ...(accountId && { accountId }),
     ...(result.scope && { scope: result.scope }),
   };

@@ -16,6 +16,8 @@ export interface StoredTokens {
   refreshToken?: string;
   /** Milliseconds since the epoch; Number.MAX_SAFE_INTEGER for a token without expiry. */
   expiresAt: number;
+  /** How long the access token was issued for, in milliseconds, when the server said. */
+  lifetimeMs?: number;
   accountId?: string;
   email?: string;
   name?: string;

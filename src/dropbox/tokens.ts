@@ -20,6 +20,16 @@ import type { StoredTokens, TokenStore } from './token-store.js';
 /** Refresh this long before the stated expiry, as both official SDKs do (§2.4: 300 s). */
 export const REFRESH_MARGIN_MS = 300_000;
 
+/**
+ * The margin for one token: 300 s, but never more than a tenth of its lifetime, or a token that
+ * lives a few minutes (as the emulator can issue) would be refreshed before every call.
+ */
+function refreshMargin(tokens: StoredTokens): number {
+  return tokens.lifetimeMs === undefined
+    ? REFRESH_MARGIN_MS
+    : Math.min(REFRESH_MARGIN_MS, tokens.lifetimeMs / 10);
+}
+
 export interface AccessTokensOptions {
   destination: string;
   appKey: string;
@@ -72,7 +82,7 @@ export class AccessTokens implements TokenSource {
   }
 
   private expiring(tokens: StoredTokens): boolean {
-    return this.now() + REFRESH_MARGIN_MS >= tokens.expiresAt;
+    return this.now() + refreshMargin(tokens) >= tokens.expiresAt;
   }
 
   private async load(): Promise<StoredTokens> {
