@@ -24,7 +24,8 @@ function words(line: string): string[] {
   const out: string[] = [];
   for (const [, dq, sq, bare] of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
     if (bare !== undefined && /^(#|\||&&|>|>>|2>&1|;|\\)/.test(bare)) break;
-    out.push(dq ?? sq ?? bare!);
+    // A quote closing an enclosing `sh -c '...'` is not part of the word.
+    out.push(dq ?? sq ?? bare!.replace(/['"]+$/, ''));
   }
   return out;
 }
@@ -47,11 +48,11 @@ function commandLines(): Array<{ where: string; args: string[] }> {
     for (const line of text.replace(/\\\n\s*/g, ' ').split('\n')) {
       if (/^\s*#/.test(line)) continue;
       // `bidrop` followed by a command or a global option; not `sudo -u bidrop`, `/opt/bidrop`.
-      const at = [...line.matchAll(/(?:^|[\s/])bidrop ([a-z-]+)/g)].find((m) =>
+      const at = [...line.matchAll(/(?<=^|\s)bidrop (?=([a-z-]+))/g)].find((m) =>
         starters.has(m[1]!),
       );
       if (!at) continue;
-      const args = words(line.slice(at.index + at[0].length - at[1]!.length));
+      const args = words(line.slice(at.index + at[0].length));
       found.push({ where: `${where}: ${line.trim()}`, args });
     }
   };
