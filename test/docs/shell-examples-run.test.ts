@@ -27,8 +27,9 @@ beforeAll(async () => {
   bin = await mkdtemp(path.join(tmpdir(), 'bidrop-docs-bin-'));
   dirs.push(bin);
   await shim('bidrop', `exec "${process.execPath}" "${path.resolve('bin/bidrop.js')}" "$@"`);
-  // The CLI opens the consent page with xdg-open; the test plays the browser instead.
+  // The CLI opens the consent page with xdg-open (open on macOS); the test plays the browser.
   await shim('xdg-open', 'exit 0');
+  await shim('open', 'exit 0');
 });
 
 afterAll(async () => {
