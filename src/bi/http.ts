@@ -39,6 +39,11 @@ export interface BiCall {
   logon?: boolean;
   /** Refresh and export may legitimately take minutes: no header timeout, the caller bounds it. */
   slow?: boolean;
+  /**
+   * Never resend: the call creates something (a run on the platform), and a retry after a lost
+   * answer would create it twice.
+   */
+  noRetry?: boolean;
 }
 
 export interface BiResponse {
@@ -234,7 +239,7 @@ export class BiHttp {
 
   private withRetry<T>(call: BiCall, signal: AbortSignal | undefined, run: () => Promise<T>) {
     return withRetry(run, {
-      policy: this.retry,
+      policy: call.noRetry ? { ...this.retry, retries: 0 } : this.retry,
       signal,
       onRetry: ({ attempt, delayMs, error }) =>
         this.onEvent({

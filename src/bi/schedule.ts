@@ -122,6 +122,7 @@ export async function startWebiRun(
     path,
     body: raylightScheduleXml(name, format, parameters),
     contentType: 'application/xml',
+    noRetry: true,
   });
   const id = toId(asObject(json.success).id);
   if (id === undefined) {
@@ -151,6 +152,7 @@ export async function startPlatformRun(scope: Scope, objectId: number): Promise<
     accept: 'application/xml',
     body: template,
     contentType: 'application/xml',
+    noRetry: true,
   });
   const body = await response.body.text().catch(() => '');
   const location = header(response.headers, 'location');

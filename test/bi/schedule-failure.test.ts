@@ -114,4 +114,20 @@ describe('server-side schedule failures', () => {
     ).rejects.toMatchObject({ code: 'BI_PROMPT_UNKNOWN', hint: 'Its prompts are: "Region".' });
     expect(instances.scheduled).toEqual([]);
   });
+
+  it('never sends the schedule twice: a 500 on the POST fails at once', async () => {
+    fake = await startFakeBi();
+    fake.route('POST', '/raylight/v1/documents/500/schedules', (_req, res) =>
+      sendJson(res, 500, { error: { error_code: 'WSR 00999', message: 'Internal error' } }),
+    );
+    const instances = installInstances(fake);
+    instances.add({ SI_ID: 500, SI_NAME: 'Daily sales', SI_KIND: 'Webi', SI_INSTANCE: 0 });
+    source = createBiSource(connectionTo(fake), { retry: quickRetry });
+
+    await expect(
+      source.export({ document: { kind: 'id', id: 500 }, format: 'pdf', from: 'schedule' }),
+    ).rejects.toMatchObject({ code: 'BI_SERVER_ERROR' });
+    const posts = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/schedules'));
+    expect(posts).toHaveLength(1);
+  });
 });
