@@ -1,5 +1,5 @@
 /** Every relative link in docs/ and README.md points at a file that exists, and at a heading in it. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,18 @@ describe('links in the documentation', () => {
       expect(existsSync(resolved), `${link} in ${file}`).toBe(true);
       if (anchor) expect(anchors(resolved).has(anchor), `${link} in ${file}`).toBe(true);
     }
+  });
+
+  it('every docs/ page that a message or help text in src/ names exists', () => {
+    const src = path.resolve('src');
+    const named = new Set<string>();
+    for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts')) continue;
+      const text = readFileSync(path.join(src, file), 'utf8');
+      for (const [page] of text.matchAll(/docs\/[\w-]+\.md/g)) named.add(page);
+    }
+    expect(named.size).toBeGreaterThanOrEqual(2);
+    for (const page of named) expect(existsSync(path.resolve(page)), page).toBe(true);
   });
 
   it('README.md links every page of docs/', () => {
