@@ -139,4 +139,34 @@ describe('server-side schedule', () => {
       await fake.close();
     }
   });
+
+  it('logs on again when the session expires while it waits, and logs every session off', async () => {
+    fake = await startFakeBi();
+    const instances = installInstances(fake);
+    instances.add({ SI_ID: 500, SI_NAME: 'Daily sales', SI_KIND: 'Webi', SI_INSTANCE: 0 });
+    instances.nextRun = { statuses: [9, 0, 0, 1] };
+    const events: BiEvent[] = [];
+    source = createBiSource(connectionTo(fake), {
+      retry: quickRetry,
+      schedulePolling: polling,
+      onEvent: (e) => {
+        events.push(e);
+        // The platform forgets every session while the run goes on.
+        if (e.type === 'schedule' && e.status === 'running') fake.expireAll();
+      },
+    });
+
+    const exported = await source.export({
+      document: { kind: 'id', id: 500 },
+      format: 'pdf',
+      from: 'schedule',
+    });
+    expect(await text(exported.body)).toMatch(/^%PDF/);
+    await exported.release();
+    expect(events.some((e) => e.type === 'relogon')).toBe(true);
+    expect(instances.deleted).toHaveLength(1);
+
+    await source.close();
+    expect(fake.sessions.size).toBe(0);
+  });
 });
