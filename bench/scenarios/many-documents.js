@@ -72,9 +72,16 @@ export async function manyDocuments({ documents, runs, latency, log }) {
       destination: DESTINATION,
     });
 
-    const figures = { baseline: [], exportWork: [], first: [], second: [], secondBytes: [] };
-    figures.secondUploadCalls = [];
-    figures.firstBytes = [];
+    const figures = {
+      baseline: [],
+      exportWork: [],
+      first: [],
+      firstBytes: [],
+      second: [],
+      secondBytes: [],
+      secondUploadCalls: [],
+      calls: undefined,
+    };
     for (let rep = 1; rep <= runs; rep++) {
       const list = Array.from({ length: documents }, (_, i) => ({
         id: FIRST_GENERATED_ID + i,
