@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 
 import { createBiSource, type BiEvent, type BiSourceOptions } from '../../src/bi/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import type { RetryPolicy } from '../../src/core/index.js';
 import { createDestination } from '../../src/destinations/index.js';
 import {
   authorize,
@@ -35,15 +34,6 @@ import { openHistory, type DeliveryRow } from '../../src/store/index.js';
 
 /** The destination name every config of this suite uses. */
 export const DESTINATION = 'faults-dropbox';
-
-/** Retries at the policy's shape but with short delays; Retry-After is still honoured exactly. */
-export const quickRetry: RetryPolicy = {
-  retries: 8,
-  baseDelayMs: 20,
-  maxDelayMs: 200,
-  maxRetryAfterMs: 5_000,
-  jitter: 0.5,
-};
 
 /** Secrets of one test world: random, so finding one anywhere is never a coincidence. */
 export interface Secrets {
