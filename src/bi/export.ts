@@ -29,6 +29,8 @@ export function exportCall(documentId: number, format: ExportFormat, reportId?: 
 
 export interface ExportResponse {
   response: BiResponse;
+  /** The call that produced it, for errors while its body streams. */
+  call: BiCall;
   contentType: string;
   size?: number;
 }
@@ -55,6 +57,7 @@ export function processExportResponse(call: BiCall, response: BiResponse): Expor
   const length = Number(header(response.headers, 'content-length'));
   return {
     response,
+    call,
     contentType,
     ...(Number.isSafeInteger(length) && length >= 0 && { size: length }),
   };

@@ -4,7 +4,7 @@
  * under the retry policy of core/retry.ts.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 
 import { Agent, request } from 'undici';
 
@@ -176,6 +176,20 @@ export class BiHttp {
         hint: 'Run again; if it keeps happening, check the network or proxy in between.',
       },
     );
+  }
+
+  /**
+   * The body of an export as handed to the caller: a network fault while it streams (a dropped
+   * connection mid-file) surfaces as a transient BI_CONNECTION_LOST rather than a raw socket error,
+   * and a caller that stops reading frees the connection.
+   */
+  guardBody(body: Readable, call: Pick<BiCall, 'method' | 'path'>): Readable {
+    const guarded = new PassThrough();
+    body.on('error', (error) => guarded.destroy(this.networkError(call as BiCall, error)));
+    guarded.on('close', () => {
+      if (!body.readableEnded) body.destroy();
+    });
+    return body.pipe(guarded);
   }
 
   /** Throws the decoded error of a non-2xx response (after reading a bounded part of its body). */

@@ -65,6 +65,8 @@ export type DocumentSelector = { folder: string; recursive?: boolean } | { query
 export interface BiSource extends Source {
   findDocuments(selector: DocumentSelector, signal?: AbortSignal): Promise<DocumentInfo[]>;
   resolveDocument(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo>;
+  /** Like resolveDocument, for any kind of repository object (Crystal, uploaded files...). */
+  resolveObject(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo>;
   listReports(ref: DocumentRef, signal?: AbortSignal): Promise<string[]>;
   listPrompts(ref: DocumentRef, signal?: AbortSignal): Promise<PromptInfo[]>;
   /** The recurring schedules on the platform, of documents under `folder` when given. */
@@ -169,6 +171,12 @@ class RestBiSource implements BiSource {
     return this.withSession(signal, (scope) => this.resolve(scope, ref));
   }
 
+  async resolveObject(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo> {
+    return this.withSession(signal, async (scope) =>
+      (await resolveObjectRef(scope, ref, this.folders, true)).info,
+    );
+  }
+
   async listReports(ref: DocumentRef, signal?: AbortSignal): Promise<string[]> {
     return this.withSession(signal, (scope) =>
       this.withOpenDocument(scope, ref, async (document) =>
@@ -253,7 +261,7 @@ class RestBiSource implements BiSource {
       throw error;
     }
 
-    const { response, contentType, size } = started;
+    const { response, call, contentType, size } = started;
     let released: Promise<void> | undefined;
     const release = (): Promise<void> =>
       (released ??= (async () => {
@@ -269,7 +277,7 @@ class RestBiSource implements BiSource {
     return {
       document,
       contentType,
-      body: response.body,
+      body: this.http.guardBody(response.body, call),
       ...(size !== undefined && { size }),
       ...(rows !== undefined && { rows }),
       release,
