@@ -2,7 +2,8 @@
 import type { RunCounts, RunStatus } from '../store/index.js';
 import type { PlannedDelivery } from './plan.js';
 
-export type DeliveryResultStatus = 'delivered' | 'unchanged' | 'empty' | 'failed' | 'interrupted';
+export type DeliveryResultStatus =
+  'delivered' | 'unchanged' | 'empty' | 'no-instance' | 'failed' | 'interrupted';
 
 export interface DeliveryResult {
   key: string;
@@ -16,6 +17,8 @@ export interface DeliveryResult {
   link?: string;
   durationMs?: number;
   error?: { code: string; message: string; hint?: string };
+  /** The platform instance delivered (or found unchanged), for latest-instance and schedule. */
+  instance?: { id: number; cuid?: string; endedAt?: string };
   /** Done by an earlier attempt of this run; nothing was exported or uploaded this time. */
   previously?: boolean;
 }

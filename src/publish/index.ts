@@ -7,6 +7,8 @@ export {
   burst,
   deliveryKey,
   describeDelivery,
+  finalTarget,
+  type AsIs,
   type Catalog,
   type Plan,
   type PlannedDelivery,
@@ -16,6 +18,7 @@ export {
 export { runPublication, type RunOptions, type RunResult } from './runner.js';
 export type { DeliveryResult, DeliveryResultStatus, RunEvent } from './events.js';
 export { renderPath, templateProblems, fixedTokens, type TemplateValues } from './template.js';
+export { extensionOf, possibleExtensions } from './file-types.js';
 export { sanitizeValue, sanitizeComponent } from './sanitize.js';
 export {
   calendarTime,

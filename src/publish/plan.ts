@@ -14,6 +14,7 @@ import {
   type ExportRequest,
 } from '../core/index.js';
 import { calendarTime, fillDateTokens, type CalendarTime } from './dates.js';
+import { pendingExtension, possibleExtensions } from './file-types.js';
 import { renderPath } from './template.js';
 
 /** What planning needs from a source besides exporting; the BI source has all of it. */
@@ -24,7 +25,15 @@ export interface Catalog {
   ): Promise<DocumentInfo[]>;
   resolveDocument(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo>;
   listReports(ref: DocumentRef, signal?: AbortSignal): Promise<string[]>;
+  /**
+   * Resolves a reference to any repository object (Crystal report, uploaded file...), for entries
+   * delivered from an instance or a platform run; without it only Webi documents resolve.
+   */
+  resolveObject?(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo>;
 }
+
+/** A delivery of a platform instance's file as it is: bidrop chooses no format. */
+export type AsIs = 'as-is';
 
 export interface PlannedDelivery {
   /** Stable across runs of the same plan: publication, document id, report, format, prompts. */
@@ -32,11 +41,16 @@ export interface PlannedDelivery {
   document: DocumentInfo;
   /** A report (tab) name; the whole document when absent. */
   report?: string;
-  format: ExportFormat;
+  format: ExportFormat | AsIs;
   /** One answer per prompt, date tokens filled. */
   prompts: Record<string, string>;
-  /** Path at the destination, before any conflict renaming. */
+  /**
+   * Path at the destination, before any conflict renaming. When the source chooses the file type
+   * (`typedBySource`), {ext} shows as "{ext}" here and the runner renders the final path with the
+   * type the export reports (`finalTarget`).
+   */
   target: string;
+  typedBySource?: boolean;
   /** Where the bytes come from, when not a refresh (DESIGN.md, "Ways to get a document out"). */
   origin?: ExportOrigin;
 }
@@ -87,7 +101,8 @@ export async function planPublication(
   const deliveries: PlannedDelivery[] = [];
   const seen = new Set<number>();
   for (const entry of publication.documents) {
-    for (const document of await expand(entry, catalog, options.signal)) {
+    const anyKind = originOf(publication, entry)?.from !== undefined;
+    for (const document of await expand(entry, catalog, anyKind, options.signal)) {
       // The first entry that names a document sets its options; a folder listing it again adds
       // nothing.
       if (seen.has(document.id)) continue;
@@ -111,17 +126,24 @@ export async function planPublication(
   return { publication: name, destination: target.destination, plannedAt, deliveries };
 }
 
+/**
+ * The documents an entry names. An entry delivered from an instance or a platform run may name any
+ * kind of object (bi4-instances.md §1.1) when it names one; folders and queries still list Webi
+ * documents only, because a folder usually holds kinds the platform cannot run or export.
+ */
 async function expand(
   entry: DocumentEntry,
   catalog: Catalog,
+  anyKind: boolean,
   signal?: AbortSignal,
 ): Promise<DocumentInfo[]> {
-  if (entry.id !== undefined)
-    return [await catalog.resolveDocument({ kind: 'id', id: entry.id }, signal)];
-  if (entry.cuid !== undefined)
-    return [await catalog.resolveDocument({ kind: 'cuid', cuid: entry.cuid }, signal)];
-  if (entry.path !== undefined)
-    return [await catalog.resolveDocument({ kind: 'path', path: entry.path }, signal)];
+  const resolve = (ref: DocumentRef): Promise<DocumentInfo> =>
+    anyKind && catalog.resolveObject
+      ? catalog.resolveObject(ref, signal)
+      : catalog.resolveDocument(ref, signal);
+  if (entry.id !== undefined) return [await resolve({ kind: 'id', id: entry.id })];
+  if (entry.cuid !== undefined) return [await resolve({ kind: 'cuid', cuid: entry.cuid })];
+  if (entry.path !== undefined) return [await resolve({ kind: 'path', path: entry.path })];
   if (entry.folder !== undefined) {
     return catalog.findDocuments(
       { folder: entry.folder, recursive: entry.recursive ?? false },
@@ -141,14 +163,22 @@ async function plannedFor(
   template: string,
   signal?: AbortSignal,
 ): Promise<PlannedDelivery[]> {
-  const formats = entry.formats ?? publication.formats;
-  const reportSetting = entry.reports ?? publication.reports;
+  const origin = originOf(publication, entry);
+  // An instance is delivered whole, as it is: formats, reports and prompts were the platform's
+  // schedule's business, so they do not multiply it.
+  const asIs = origin?.from === 'latest-instance';
+  const formats: Array<ExportFormat | AsIs> = asIs
+    ? ['as-is']
+    : (entry.formats ?? publication.formats);
+  const reportSetting = asIs ? undefined : (entry.reports ?? publication.reports);
   const reports: Array<string | undefined> =
     reportSetting === 'each'
       ? await catalog.listReports({ kind: 'id', id: document.id }, signal)
       : (reportSetting ?? [undefined]);
-  const answers = burst(promptAnswers(publication, entry, now));
-  const origin = originOf(publication, entry);
+  const answers = asIs ? [{}] : burst(promptAnswers(publication, entry, now));
+  // A platform run's output type is the platform's (Crystal runs in its default format), so its
+  // {ext} too comes from the bytes.
+  const typedBySource = origin?.from === 'latest-instance' || origin?.from === 'schedule';
 
   const out: PlannedDelivery[] = [];
   for (const report of reports) {
@@ -166,18 +196,50 @@ async function plannedFor(
             cuid: document.cuid,
             report: report ?? '',
             format,
-            ext: extensions[format],
+            ext: typedBySource ? pendingExtension : extensionFor(format),
             prompts,
             now,
           }),
         };
         if (report !== undefined) delivery.report = report;
+        if (typedBySource) delivery.typedBySource = true;
         if (origin) delivery.origin = origin;
         out.push(delivery);
       }
     }
   }
   return out;
+}
+
+function extensionFor(format: ExportFormat | AsIs): string {
+  return format === 'as-is' ? pendingExtension : extensions[format];
+}
+
+/**
+ * The target of a delivery typed by its source, rendered again once the export said its type:
+ * the same values as planning, with {ext} (and {format} when bidrop chose none) the real one.
+ */
+export function finalTarget(
+  publicationName: string,
+  publication: PublicationConfig,
+  delivery: PlannedDelivery,
+  plannedAt: Date,
+  ext: string,
+): string {
+  if (!delivery.typedBySource) return delivery.target;
+  const target = parseTarget(publication.to);
+  if (!target) return delivery.target;
+  return targetPath(target.path, {
+    publication: publicationName,
+    document: delivery.document.name,
+    id: delivery.document.id,
+    cuid: delivery.document.cuid,
+    report: delivery.report ?? '',
+    format: delivery.format === 'as-is' ? ext : delivery.format,
+    ext,
+    prompts: delivery.prompts,
+    now: calendarTime(plannedAt, publication.timezone),
+  });
 }
 
 function targetPath(template: string, values: Parameters<typeof renderPath>[1]): string {
@@ -248,11 +310,16 @@ function checkCollisions(publication: string, deliveries: PlannedDelivery[]): vo
   const byPath = new Map<string, PlannedDelivery>();
   const clashes: string[] = [];
   for (const delivery of deliveries) {
-    const folded = delivery.target.normalize('NFC').toLowerCase();
-    const earlier = byPath.get(folded);
-    if (earlier)
-      clashes.push(`  ${delivery.target}: ${describe(earlier)} and ${describe(delivery)}`);
-    else byPath.set(folded, delivery);
+    for (const candidate of candidateTargets(delivery)) {
+      const folded = candidate.normalize('NFC').toLowerCase();
+      const earlier = byPath.get(folded);
+      if (earlier === delivery) continue;
+      if (earlier) {
+        clashes.push(`  ${candidate}: ${describe(earlier)} and ${describe(delivery)}`);
+        break;
+      }
+      byPath.set(folded, delivery);
+    }
   }
   if (clashes.length === 0) return;
 
@@ -261,6 +328,19 @@ function checkCollisions(publication: string, deliveries: PlannedDelivery[]): vo
     `Publication "${publication}" would deliver twice to the same path:\n${clashes.join('\n')}\n`,
     { hint: 'Add the tokens that tell them apart to "to", e.g. {report}, {ext} or a prompt name.' },
   );
+}
+
+/**
+ * Every path a delivery may end at. A type the source chooses is not known before the export, so
+ * such a target stands for each extension it could get: two deliveries collide when they could.
+ * A platform run of a Webi document asked for a format is taken to yield that format's extension.
+ */
+function candidateTargets(delivery: PlannedDelivery): string[] {
+  if (!delivery.typedBySource || !delivery.target.includes(pendingExtension)) {
+    return [delivery.target];
+  }
+  const exts = delivery.format === 'as-is' ? possibleExtensions : [extensions[delivery.format]];
+  return exts.map((ext) => delivery.target.split(pendingExtension).join(ext));
 }
 
 /** A delivery in words: document, report, format and prompt answers. */

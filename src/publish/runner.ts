@@ -30,7 +30,14 @@ import {
   type RunStatus,
 } from '../store/index.js';
 import type { DeliveryResult, RunEvent } from './events.js';
-import { planPublication, type Catalog, type Plan, type PlannedDelivery } from './plan.js';
+import { extensionOf } from './file-types.js';
+import {
+  finalTarget,
+  planPublication,
+  type Catalog,
+  type Plan,
+  type PlannedDelivery,
+} from './plan.js';
 
 export interface RunOptions {
   name: string;
@@ -67,6 +74,13 @@ export interface RunResult {
 }
 
 const finished = new Set(['delivered', 'unchanged', 'empty']);
+
+/**
+ * No successful instance (or none young enough): nothing to deliver, which is an outcome of its
+ * own, not a crash and not worth a retry. It still fails the run, so the exit code tells an
+ * operator that a file they expect did not arrive.
+ */
+const noInstanceCodes = new Set(['BI_NO_INSTANCE', 'BI_INSTANCE_TOO_OLD']);
 
 /** Runs one publication to the end (or until `signal` aborts) and records it in history. */
 export async function runPublication(options: RunOptions): Promise<RunResult> {
@@ -141,7 +155,7 @@ export async function runPublication(options: RunOptions): Promise<RunResult> {
     });
 
     await eachBounded(todo, options.concurrency, async (delivery) => {
-      const result = await deliverOne(runId, delivery, options, emit);
+      const result = await deliverOne(runId, plan, delivery, options, emit);
       results.push(result);
     });
 
@@ -149,7 +163,7 @@ export async function runPublication(options: RunOptions): Promise<RunResult> {
     results.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
     const status: RunStatus = options.signal?.aborted
       ? 'interrupted'
-      : results.some((r) => r.status === 'failed')
+      : results.some((r) => r.status === 'failed' || r.status === 'no-instance')
         ? 'failed'
         : 'succeeded';
     const row = history.finishRun(runId, status);
@@ -180,6 +194,7 @@ function resumable(latest: RunRow | undefined, resume: boolean, name: string): R
 
 async function deliverOne(
   runId: number,
+  plan: Plan,
   delivery: PlannedDelivery,
   options: RunOptions,
   emit: (event: RunEvent) => void,
@@ -195,13 +210,21 @@ async function deliverOne(
   for (let attempt = 1; ; attempt++) {
     history.startDelivery(runId, delivery.key);
     try {
-      const outcome = await attemptOnce(runId, delivery, options, emit);
+      const outcome = await attemptOnce(runId, plan, delivery, options, emit);
       return record(runId, history, emit, {
         ...base,
         ...outcome,
         durationMs: Date.now() - started,
       });
     } catch (error) {
+      if (isBidropError(error) && noInstanceCodes.has(error.code) && !signal?.aborted) {
+        return record(runId, history, emit, {
+          ...base,
+          status: 'no-instance',
+          durationMs: Date.now() - started,
+          error: errorSummary(error),
+        });
+      }
       const stopped = signal?.aborted || error instanceof AbortedError;
       // Nothing is committed at the destination before the whole stream arrived, so a fault on
       // either side (an export cut midway, a dropped upload) is safe to start over.
@@ -229,6 +252,7 @@ async function deliverOne(
 /** One export streamed into one delivery; the export is released whatever happens. */
 async function attemptOnce(
   runId: number,
+  plan: Plan,
   delivery: PlannedDelivery,
   options: RunOptions,
   emit: (event: RunEvent) => void,
@@ -238,7 +262,8 @@ async function attemptOnce(
   try {
     exported = await options.source.export({
       document: { kind: 'id', id: delivery.document.id },
-      format: delivery.format,
+      // An instance is taken as it is; the format only matters to a refresh or a platform run.
+      format: delivery.format === 'as-is' ? 'pdf' : delivery.format,
       ...(delivery.report !== undefined && { report: delivery.report }),
       prompts: Object.fromEntries(Object.entries(delivery.prompts).map(([k, v]) => [k, [v]])),
       ...delivery.origin,
@@ -250,8 +275,23 @@ async function attemptOnce(
       return { status: 'empty' };
     }
 
+    const instance = exported.instance;
+    const target = finalTarget(
+      options.name,
+      publication,
+      delivery,
+      plan.plannedAt,
+      extensionOf(exported.contentType),
+    );
+    const same = sameInstanceAsLastTime(options, delivery, instance);
+    if (same) {
+      // The file was opened but not read: destroying the body stops the download.
+      exported.body.destroy();
+      return same;
+    }
+
     const size = exported.size;
-    const file = await options.destination.deliver(delivery.target, exported.body, {
+    const file = await options.destination.deliver(target, exported.body, {
       conflict: publication.conflict,
       skipUnchanged: publication.whenUnchanged === 'skip',
       sharedLink: publication.sharedLink,
@@ -273,6 +313,7 @@ async function attemptOnce(
       contentHash: file.contentHash,
       ...(file.revision && { revision: file.revision }),
       ...(file.link && { link: file.link }),
+      ...(instance && { instance }),
     };
   } catch (error) {
     exported?.body.destroy();
@@ -280,6 +321,35 @@ async function attemptOnce(
   } finally {
     await exported?.release().catch(() => {});
   }
+}
+
+/**
+ * The outcome "unchanged" when this delivery's target last received the very instance the source
+ * offers now (same id and end time), without looking at the destination; undefined otherwise. Only
+ * with `whenUnchanged: skip`, and only for existing instances: a platform run is new every time.
+ */
+function sameInstanceAsLastTime(
+  options: RunOptions,
+  delivery: PlannedDelivery,
+  instance: ExportedStream['instance'],
+): Omit<DeliveryResult, 'key' | 'delivery'> | undefined {
+  if (!instance || delivery.origin?.from !== 'latest-instance') return undefined;
+  if (options.publication.whenUnchanged !== 'skip') return undefined;
+
+  const last = options.history.lastInstanceDelivery(options.name, delivery.key);
+  if (!last || last.target !== delivery.target || !last.path || !last.contentHash) return undefined;
+  if (last.instanceId !== instance.id || last.instanceEndedAt !== (instance.endedAt ?? null)) {
+    return undefined;
+  }
+  return {
+    status: 'unchanged',
+    path: last.path,
+    contentHash: last.contentHash,
+    instance,
+    ...(last.bytes !== null && { bytes: last.bytes }),
+    ...(last.revision && { revision: last.revision }),
+    ...(last.link && { link: last.link }),
+  };
 }
 
 /** Waits, unless the run is stopped first; true when the wait ran to its end. */
@@ -308,6 +378,8 @@ function record(
     durationMs: result.durationMs ?? null,
     errorCode: result.error?.code ?? null,
     errorMessage: result.error?.message ?? null,
+    instanceId: result.instance?.id ?? null,
+    instanceEndedAt: result.instance?.endedAt ?? null,
   });
   emit({ type: 'delivery-end', runId, result });
   return result;
@@ -326,8 +398,8 @@ function errorSummary(error: unknown): NonNullable<DeliveryResult['error']> {
 }
 
 function countsOf(row: RunRow): RunCounts {
-  const { total, delivered, unchanged, empty, failed, interrupted } = row;
-  return { total, delivered, unchanged, empty, failed, interrupted };
+  const { total, delivered, unchanged, empty, noInstance, failed, interrupted } = row;
+  return { total, delivered, unchanged, empty, noInstance, failed, interrupted };
 }
 
 /** Runs `work` over `items` with at most `limit` at once; never rejects (work handles errors). */

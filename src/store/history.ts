@@ -14,13 +14,22 @@ import { redact } from '../core/index.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
 export type DeliveryStatus =
-  'pending' | 'running' | 'delivered' | 'unchanged' | 'empty' | 'failed' | 'interrupted';
+  | 'pending'
+  | 'running'
+  | 'delivered'
+  | 'unchanged'
+  | 'empty'
+  | 'no-instance'
+  | 'failed'
+  | 'interrupted';
 
 export interface RunCounts {
   total: number;
   delivered: number;
   unchanged: number;
   empty: number;
+  /** Latest-instance deliveries that found no (young enough) successful instance. */
+  noInstance: number;
   failed: number;
   interrupted: number;
 }
@@ -57,6 +66,9 @@ export interface DeliveryRow {
   durationMs: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The platform instance delivered (latest-instance, schedule), when there was one. */
+  instanceId: number | null;
+  instanceEndedAt: string | null;
 }
 
 export type PlannedRow = Pick<
@@ -75,6 +87,8 @@ export type DeliveryOutcome = Partial<
     | 'durationMs'
     | 'errorCode'
     | 'errorMessage'
+    | 'instanceId'
+    | 'instanceEndedAt'
   >
 > & { status: DeliveryStatus };
 
@@ -120,6 +134,16 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 `;
 
+/**
+ * Columns added after the first release: a history.db written by an older bidrop gets them on
+ * open, nullable or with a default, so its rows stay valid.
+ */
+const addedColumns: Array<{ table: string; column: string; definition: string }> = [
+  { table: 'runs', column: 'no_instance', definition: 'INTEGER NOT NULL DEFAULT 0' },
+  { table: 'deliveries', column: 'instance_id', definition: 'INTEGER' },
+  { table: 'deliveries', column: 'instance_ended_at', definition: 'TEXT' },
+];
+
 /** The history database of one state folder. */
 export class History {
   private readonly db: Database.Database;
@@ -131,6 +155,19 @@ export class History {
     // Several processes (run, serve) may share the file; wait instead of failing at once.
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schema);
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db.transaction(() => {
+      for (const { table, column, definition } of addedColumns) {
+        const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{
+          name: string;
+        }>;
+        if (columns.some((c) => c.name === column)) continue;
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+      }
+    })();
   }
 
   /** Records a new run as running in this process. */
@@ -225,7 +262,8 @@ export class History {
     this.db
       .prepare(
         `UPDATE deliveries SET status = ?, path = ?, bytes = ?, content_hash = ?, revision = ?,
-           link = ?, duration_ms = ?, error_code = ?, error_message = ?
+           link = ?, duration_ms = ?, error_code = ?, error_message = ?, instance_id = ?,
+           instance_ended_at = ?
          WHERE run_id = ? AND key = ?`,
       )
       .run(
@@ -240,9 +278,27 @@ export class History {
         outcome.errorMessage === undefined || outcome.errorMessage === null
           ? null
           : redact(outcome.errorMessage),
+        outcome.instanceId ?? null,
+        outcome.instanceEndedAt ?? null,
         runId,
         key,
       );
+  }
+
+  /**
+   * The newest finished delivery of the same planned delivery (same key) in any run of the
+   * publication that recorded a platform instance: what its target last received.
+   */
+  lastInstanceDelivery(publication: string, key: string): DeliveryRow | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT d.* FROM deliveries d JOIN runs r ON r.id = d.run_id
+         WHERE r.publication = ? AND d.key = ? AND d.status IN ('delivered', 'unchanged')
+           AND d.instance_id IS NOT NULL AND d.content_hash IS NOT NULL
+         ORDER BY d.run_id DESC LIMIT 1`,
+      )
+      .get(publication, key);
+    return row ? toDelivery(row) : undefined;
   }
 
   /** The deliveries of a run, in plan order. */
@@ -265,7 +321,7 @@ export class History {
     this.db
       .prepare(
         `UPDATE runs SET status = ?, ended = ?, total = ?, delivered = ?, unchanged = ?, empty = ?,
-           failed = ?, interrupted = ?, error = ? WHERE id = ?`,
+           no_instance = ?, failed = ?, interrupted = ?, error = ? WHERE id = ?`,
       )
       .run(
         status,
@@ -274,6 +330,7 @@ export class History {
         counts.delivered,
         counts.unchanged,
         counts.empty,
+        counts.noInstance,
         counts.failed,
         counts.interrupted,
         error === undefined ? null : redact(error),
@@ -292,6 +349,7 @@ export class History {
       delivered: by.delivered ?? 0,
       unchanged: by.unchanged ?? 0,
       empty: by.empty ?? 0,
+      noInstance: by['no-instance'] ?? 0,
       failed: by.failed ?? 0,
       interrupted: (by.interrupted ?? 0) + (by.running ?? 0) + (by.pending ?? 0),
     };
@@ -337,6 +395,7 @@ function toRun(raw: unknown): RunRow {
     delivered: r.delivered as number,
     unchanged: r.unchanged as number,
     empty: r.empty as number,
+    noInstance: r.no_instance as number,
     failed: r.failed as number,
     interrupted: r.interrupted as number,
     error: r.error as string | null,
@@ -364,5 +423,7 @@ function toDelivery(raw: unknown): DeliveryRow {
     durationMs: r.duration_ms as number | null,
     errorCode: r.error_code as string | null,
     errorMessage: r.error_message as string | null,
+    instanceId: r.instance_id as number | null,
+    instanceEndedAt: r.instance_ended_at as string | null,
   };
 }

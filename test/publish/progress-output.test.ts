@@ -31,7 +31,15 @@ const bad: DeliveryResult = {
   status: 'failed',
   error: { code: 'BI_EXPORT_FAILED', message: 'refused' },
 };
-const counts = { total: 2, delivered: 1, unchanged: 0, empty: 0, failed: 1, interrupted: 0 };
+const counts = {
+  total: 2,
+  delivered: 1,
+  unchanged: 0,
+  empty: 0,
+  noInstance: 0,
+  failed: 1,
+  interrupted: 0,
+};
 const events: RunEvent[] = [
   {
     type: 'run-start',

@@ -150,6 +150,7 @@ export function promptsText(prompts: Record<string, string>): string {
 export function countsText(c: RunResult['counts']): string {
   const parts = [`${c.delivered} delivered`, `${c.unchanged} unchanged`];
   if (c.empty) parts.push(`${c.empty} empty`);
+  if (c.noInstance) parts.push(`${c.noInstance} no instance`);
   if (c.failed) parts.push(`${c.failed} failed`);
   if (c.interrupted) parts.push(`${c.interrupted} interrupted`);
   return `${parts.join(', ')} of ${c.total}`;
