@@ -48,11 +48,18 @@ describe('bidrop run with from: latest-instance', () => {
       expect(stored!.equals(await instanceBytes(bi, id)), name).toBe(true);
     }
     const uploads = dropbox.listFiles().map((f) => f.rev);
+    const fileCalls = (): number =>
+      Object.entries(dropbox.stats().requests)
+        .filter(([route]) => route.startsWith('/2/files/'))
+        .reduce((sum, [, n]) => sum + n, 0);
+    const callsBefore = fileCalls();
 
     const second = await runCli(['run', 'latest'], env, dir);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('0 delivered, 3 unchanged of 3');
     expect(dropbox.listFiles().map((f) => f.rev)).toEqual(uploads);
+    // Skipped on the instance id alone: Dropbox was not even asked for the files' hashes.
+    expect(fileCalls()).toBe(callsBefore);
     expect(bi.stats().openSessions).toBe(0);
 
     const history = openHistory(stateDir);
