@@ -164,8 +164,9 @@ to: out:/{document}.{ext}`,
       `documents:
   - id: 101
     reports: [Detail]
-from: latest-instance
-maxAge: 2d
+from: schedule
+keepInstance: true
+scheduleTimeout: 2h
 prompts:
   Region: EMEA
 to: out:/{document}.{ext}`,
@@ -178,8 +179,9 @@ to: out:/{document}.{ext}`,
         format: 'pdf',
         report: 'Detail',
         prompts: { Region: ['EMEA'] },
-        from: 'latest-instance',
-        maxAgeMs: 2 * 86_400_000,
+        from: 'schedule',
+        keepInstance: true,
+        scheduleTimeoutMs: 2 * 3_600_000,
       },
     ]);
   });
