@@ -88,6 +88,8 @@ describe('history rows', () => {
         durationMs: 12,
         errorCode: null,
         errorMessage: null,
+        instanceId: null,
+        instanceEndedAt: null,
       },
       expect.objectContaining({
         key: 'k2',
