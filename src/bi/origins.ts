@@ -3,7 +3,7 @@
  * of the BI platform"; bi4-instances.md §7): the newest successful instance, and a run on the
  * platform's job servers. Both hand back an ExportedStream like a refresh does.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
@@ -91,11 +91,17 @@ export async function exportLatestInstance(
     const instance = await latestSuccessful(scope, object.info.id);
     const source: Instance = instance ?? (await ownFileOrFail(scope, object));
     checkAge(source, object, request.maxAgeMs);
+    if (isSame(source, request.unlessInstance)) return { object, source, file: undefined };
     assertSingleFile(source);
     const file = await openInstanceFile(scope, source.id, source.kind || object.kind);
     return { object, source, file };
   });
   const { object, source, file } = held.value;
+  if (!file) {
+    // Delivered before: the caller needs no byte of it, so no file is opened at all.
+    await held.done();
+    return { ...streamOf(object.info, source, undefined, async () => {}), sameInstance: true };
+  }
   return streamOf(object.info, source, file, async () => {
     discardBody(file.response.body, file.body);
     await held.done();
@@ -157,19 +163,27 @@ function formatAge(ms: number): string {
       : `${Math.ceil(ms / 60_000)} min`;
 }
 
+function endedAtOf(instance: Instance): string | undefined {
+  return instance.endedAt?.toISOString() ?? instance.endedRaw;
+}
+
+function isSame(instance: Instance, known: ExportRequest['unlessInstance']): boolean {
+  return known !== undefined && known.id === instance.id && known.endedAt === endedAtOf(instance);
+}
+
 function streamOf(
   document: DocumentInfo,
   instance: Instance,
-  file: Awaited<ReturnType<typeof openInstanceFile>>,
+  file: Awaited<ReturnType<typeof openInstanceFile>> | undefined,
   cleanup: () => Promise<void>,
 ): ExportedStream {
   let released: Promise<void> | undefined;
-  const endedAt = instance.endedAt?.toISOString() ?? instance.endedRaw;
+  const endedAt = endedAtOf(instance);
   return {
     document,
-    contentType: file.contentType,
-    body: file.body,
-    ...(file.size !== undefined && { size: file.size }),
+    contentType: file?.contentType ?? 'application/octet-stream',
+    body: file?.body ?? Readable.from([]),
+    ...(file?.size !== undefined && { size: file.size }),
     instance: {
       id: instance.id,
       ...(instance.cuid && { cuid: instance.cuid }),

@@ -23,6 +23,11 @@ export interface ExportRequest {
   from?: 'refresh' | 'latest-instance' | 'schedule';
   /** With `latest-instance`: refuse an instance that ended longer ago than this. */
   maxAgeMs?: number;
+  /**
+   * With `latest-instance`: the instance the target last received. When the newest instance is
+   * still this one (same id and end time), the source opens no file and answers `sameInstance`.
+   */
+  unlessInstance?: { id: number; endedAt?: string };
   /** With `schedule`: keep the instance the run created instead of deleting it after download. */
   keepInstance?: boolean;
   /** With `schedule`: how long to wait for the platform's run before cancelling it. */
@@ -49,6 +54,8 @@ export interface ExportedStream {
   rows?: number;
   /** The platform instance delivered (latest-instance, schedule), so history can skip it next time. */
   instance?: { id: number; cuid?: string; endedAt?: string };
+  /** The newest instance is the request's `unlessInstance`: `body` is empty, nothing was fetched. */
+  sameInstance?: boolean;
   /** Closes the document and gives the session back; idempotent; runs on success and failure. */
   release(): Promise<void>;
 }

@@ -24,6 +24,7 @@ import {
 } from '../core/index.js';
 import {
   isOrphaned,
+  type DeliveryRow,
   type History,
   type RunCounts,
   type RunRow,
@@ -259,6 +260,7 @@ async function attemptOnce(
 ): Promise<Omit<DeliveryResult, 'key' | 'delivery'>> {
   const { publication, signal } = options;
   let exported: ExportedStream | undefined;
+  const last = lastInstanceDelivery(options, delivery);
   try {
     exported = await options.source.export({
       document: { kind: 'id', id: delivery.document.id },
@@ -267,6 +269,12 @@ async function attemptOnce(
       ...(delivery.report !== undefined && { report: delivery.report }),
       prompts: Object.fromEntries(Object.entries(delivery.prompts).map(([k, v]) => [k, [v]])),
       ...delivery.origin,
+      ...(last && {
+        unlessInstance: {
+          id: last.instanceId!,
+          ...(last.instanceEndedAt !== null && { endedAt: last.instanceEndedAt }),
+        },
+      }),
       ...(signal && { signal }),
     });
 
@@ -283,11 +291,10 @@ async function attemptOnce(
       plan.plannedAt,
       extensionOf(exported.contentType),
     );
-    const same = sameInstanceAsLastTime(options, delivery, instance);
-    if (same) {
-      // The file was opened but not read: destroying the body stops the download.
+    if (last && (exported.sameInstance || isSameInstance(last, instance))) {
+      // A source that honours unlessInstance opened nothing; another one's body is dropped unread.
       exported.body.destroy();
-      return same;
+      return unchangedAsBefore(last, instance);
     }
 
     const size = exported.size;
@@ -324,28 +331,40 @@ async function attemptOnce(
 }
 
 /**
- * The outcome "unchanged" when this delivery's target last received the very instance the source
- * offers now (same id and end time), without looking at the destination; undefined otherwise. Only
- * with `whenUnchanged: skip`, and only for existing instances: a platform run is new every time.
+ * What this delivery's target last received from an instance, when an unchanged instance may be
+ * skipped: with `whenUnchanged: skip`, and only for latest-instance (a platform run is new every
+ * time). The source is then asked for nothing if its newest instance is still that one.
  */
-function sameInstanceAsLastTime(
+function lastInstanceDelivery(
   options: RunOptions,
   delivery: PlannedDelivery,
-  instance: ExportedStream['instance'],
-): Omit<DeliveryResult, 'key' | 'delivery'> | undefined {
-  if (!instance || delivery.origin?.from !== 'latest-instance') return undefined;
+): DeliveryRow | undefined {
+  if (delivery.origin?.from !== 'latest-instance') return undefined;
   if (options.publication.whenUnchanged !== 'skip') return undefined;
 
   const last = options.history.lastInstanceDelivery(options.name, delivery.key);
-  if (!last || last.target !== delivery.target || !last.path || !last.contentHash) return undefined;
-  if (last.instanceId !== instance.id || last.instanceEndedAt !== (instance.endedAt ?? null)) {
-    return undefined;
-  }
+  if (!last || last.instanceId === null || last.target !== delivery.target) return undefined;
+  return last.path && last.contentHash ? last : undefined;
+}
+
+function isSameInstance(last: DeliveryRow, instance: ExportedStream['instance']): boolean {
+  return (
+    instance !== undefined &&
+    last.instanceId === instance.id &&
+    last.instanceEndedAt === (instance.endedAt ?? null)
+  );
+}
+
+/** "unchanged", with the file the target received the last time. */
+function unchangedAsBefore(
+  last: DeliveryRow,
+  instance: ExportedStream['instance'],
+): Omit<DeliveryResult, 'key' | 'delivery'> {
   return {
     status: 'unchanged',
-    path: last.path,
-    contentHash: last.contentHash,
-    instance,
+    path: last.path!,
+    contentHash: last.contentHash!,
+    ...(instance && { instance }),
     ...(last.bytes !== null && { bytes: last.bytes }),
     ...(last.revision && { revision: last.revision }),
     ...(last.link && { link: last.link }),

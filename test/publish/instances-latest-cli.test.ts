@@ -53,6 +53,12 @@ describe('bidrop run with from: latest-instance', () => {
         .filter(([route]) => route.startsWith('/2/files/'))
         .reduce((sum, [, n]) => sum + n, 0);
     const callsBefore = fileCalls();
+    const downloads = (): number =>
+      Object.entries(bi.stats().requests)
+        .filter(([route]) => route.endsWith('/file'))
+        .reduce((sum, [, n]) => sum + n, 0);
+    const downloadsBefore = downloads();
+    expect(downloadsBefore).toBeGreaterThanOrEqual(3);
 
     const second = await runCli(['run', 'latest'], env, dir);
     expect(second.code).toBe(0);
@@ -60,6 +66,8 @@ describe('bidrop run with from: latest-instance', () => {
     expect(dropbox.listFiles().map((f) => f.rev)).toEqual(uploads);
     // Skipped on the instance id alone: Dropbox was not even asked for the files' hashes.
     expect(fileCalls()).toBe(callsBefore);
+    // ...and no instance file was opened on the BI platform.
+    expect(downloads()).toBe(downloadsBefore);
     expect(bi.stats().openSessions).toBe(0);
 
     const history = openHistory(stateDir);
@@ -76,6 +84,45 @@ describe('bidrop run with from: latest-instance', () => {
     expect(secondRows.map((r) => [r.status, r.instanceId, r.path])).toEqual(
       firstRows.map((r) => ['unchanged', r.instanceId, r.path]),
     );
+  }, 60_000);
+
+  it('delivers again when the platform has made a newer instance since', async () => {
+    setup = await setUp(
+      `  monthly:
+    from: latest-instance
+    documents:
+      - id: 6003
+    to: team:/Instances/{document}.{ext}
+  run-now:
+    from: schedule
+    keepInstance: true
+    formats: [csv]
+    documents:
+      - id: 6003
+    to: team:/Runs/{document}.{ext}
+`,
+      { schedule: { pendingMs: 20, runMs: 50 } },
+    );
+    const { bi, dropbox, dir, env } = setup;
+
+    expect((await runCli(['run', 'monthly'], env, dir)).code).toBe(0);
+    const [before] = dropbox.listFiles().filter((f) => f.path.startsWith('/Instances/'));
+    expect((await runCli(['run', 'run-now'], env, dir)).code).toBe(0);
+
+    const again = await runCli(['run', 'monthly'], env, dir);
+
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('1 delivered, 0 unchanged of 1');
+    // The newest instance is the CSV run: a new file beside the older instance's.
+    const paths = dropbox
+      .listFiles()
+      .filter((f) => f.path.startsWith('/Instances/'))
+      .map((f) => f.path);
+    expect(paths.sort()).toEqual([before!.path, '/Instances/Monthly Revenue.csv'].sort());
+    const stored = await dropbox.readFile('/Instances/Monthly Revenue.csv');
+    expect(stored!.equals(await instanceBytes(bi, 6003))).toBe(true);
+    expect(bi.stats().instancesDeleted).toBe(0);
+    expect(bi.stats().openSessions).toBe(0);
   }, 60_000);
 
   it('takes {ext} from the bytes: an uploaded Excel file ends in its own extension', async () => {
