@@ -3,8 +3,9 @@
  * that fits in one chunk goes in a single `files/upload`; a longer one through a sequential upload
  * session: `start` with the first chunk, `append_v2` per chunk, `finish` carrying the last.
  *
- * - Memory: one chunk buffer (chunks.ts). It stays untouched until Dropbox confirms it, so a chunk
- *   lost to a dropped connection is re-sent from memory.
+ * - Memory: two chunk buffers (chunks.ts): the next chunk is read while the current one is sent.
+ *   A buffer stays untouched until Dropbox confirms its chunk, so a chunk lost to a dropped
+ *   connection is re-sent from memory.
  * - Lost responses: a retried append/finish may meet `incorrect_offset`; the server's
  *   `correct_offset` says how much of the chunk it already has, and only the rest is re-sent.
  * - A source that fails mid-way surfaces from the chunk reader before any `finish`: nothing is
@@ -86,6 +87,11 @@ export async function uploadStream(
     return verify(client, metadata, whole.digest(), first.bytes.length, options);
   }
 
+  // From here on the next chunk is read while the current one is in flight (chunks.ts holds two
+  // buffers); a chunk's buffer is only refilled after Dropbox confirmed it, so retries and
+  // offset resumes still re-send from memory. A source error surfaces when the read-ahead is
+  // awaited, which is always before the finish: a truncated source never commits.
+  let ahead = readAhead(reader);
   const { session_id: sessionId } = await client.upload<{ session_id: string }>(
     'files/upload_session/start',
     { close: false, content_hash: contentHashOf(first.bytes) },
@@ -95,7 +101,7 @@ export async function uploadStream(
   confirmed(0, first.bytes.length);
 
   for (;;) {
-    const chunk = await reader.next();
+    const chunk = await ahead;
     whole.update(chunk.bytes);
     if (chunk.last) {
       const hash = whole.digest();
@@ -103,6 +109,7 @@ export async function uploadStream(
       confirmed(chunk.offset, chunk.bytes.length);
       return verify(client, metadata, hash, chunk.offset + chunk.bytes.length, options);
     }
+    ahead = readAhead(reader);
     await sendResuming(chunk.offset, chunk.bytes, (offset, body) =>
       client.upload<null>(
         'files/upload_session/append_v2',
@@ -117,6 +124,17 @@ export async function uploadStream(
     );
     confirmed(chunk.offset, chunk.bytes.length);
   }
+}
+
+/**
+ * Starts reading the next chunk. When the send it overlaps fails first, nobody awaits this read;
+ * the no-op handler keeps its own failure (usually the same cause) from being reported as an
+ * unhandled rejection. Awaiting the returned promise still sees the error.
+ */
+function readAhead(reader: ChunkReader): Promise<Chunk> {
+  const next = reader.next();
+  next.catch(() => undefined);
+  return next;
 }
 
 /**
