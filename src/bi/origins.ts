@@ -239,8 +239,10 @@ export async function exportBySchedule(
     const ours = run;
     return streamOf(object.info, done, file, async () => {
       discardBody(file.response.body, file.body);
-      if (!request.keepInstance) await removeQuietly(context, ours, 'delete instance');
+      // The held session goes back first: the delete borrows one, and with every session held by
+      // a delivery waiting to delete its own instance, none would ever be free.
       await held.done();
+      if (!request.keepInstance) await removeQuietly(context, ours, 'delete instance');
     });
   } catch (error) {
     if (run) {

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { sampleInstances } from '../../src/emulators/bi/index.js';
 import { runCli } from '../bi/run-cli.js';
+import { pdfText } from './document-text.js';
 import { instanceBytes, setUp, type Setup } from './instances-setup.js';
 
 let setup: Setup | undefined;
@@ -85,6 +86,25 @@ describe('bidrop import schedules, then bidrop run', () => {
     expect(stored!.subarray(0, 4).equals(platform.subarray(0, 4))).toBe(true);
     expect(bi.stats().instancesCreated).toBe(1);
     expect(bi.stats().instancesDeleted).toBe(1);
+
+    // Daily Sales' schedule answers Product Line with two values: one file per value.
+    const daily = await runCli(['run', 'daily-sales'], env, dir);
+
+    expect(daily.code, daily.stderr).toBe(0);
+    const files = dropbox
+      .listFiles()
+      .map((f) => f.path)
+      .filter((p) => p.toLowerCase().startsWith('/reports/daily-sales/'))
+      .sort();
+    expect(files).toEqual([
+      '/Reports/daily-sales/Daily Sales - Accessories.pdf',
+      '/Reports/daily-sales/Daily Sales - Bikes.pdf',
+    ]);
+    for (const line of ['Accessories', 'Bikes']) {
+      const pdf = await dropbox.readFile(`/Reports/daily-sales/Daily Sales - ${line}.pdf`);
+      expect(await pdfText(pdf!)).toContain('EMEA');
+    }
+    expect(bi.stats().instancesDeleted).toBe(3);
     expect(bi.stats().openSessions).toBe(0);
   }, 60_000);
 });

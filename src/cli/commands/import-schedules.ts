@@ -129,6 +129,21 @@ export function addPublications(
       continue;
     }
 
+    // bidrop bursts a list into one file per value; a platform schedule answers with all values at
+    // once. A run on the platform therefore makes one file per value, named apart by the prompt.
+    const several =
+      from === 'schedule'
+        ? Object.keys(schedule.prompts).filter(
+            (p) => (schedule.prompts[p]?.length ?? 0) > 1 && !/[{}/:]/.test(p),
+          )
+        : [];
+    if (several.length > 0) {
+      notes.push(
+        `the platform answers ${several.join(', ')} with several values at once; bidrop delivers one file per value`,
+      );
+    }
+    const file = ['{document}', ...several.map((p) => `{${p}}`)].join(' - ');
+
     const name = uniqueName(
       slug(schedule.document.name || `document-${schedule.document.id}`),
       taken,
@@ -140,7 +155,7 @@ export function addPublications(
       formats: [format],
       ...(Object.keys(schedule.prompts).length > 0 && { prompts: schedule.prompts }),
       from,
-      to: `${destination}:/Reports/{publication}/{document}.{ext}`,
+      to: `${destination}:/Reports/{publication}/${file}.{ext}`,
     });
     node.commentBefore = notes.map((n) => ` ${n}`).join('\n');
     entries.set(name, node);
