@@ -123,7 +123,11 @@ export async function listReportTabs(scope: Scope, id: number): Promise<ReportTa
 }
 
 /** The report of that name (exact, then ignoring case); BI_REPORT_NOT_FOUND lists the others. */
-export function findReport(reports: ReportTab[], name: string, document: string): ReportTab {
+export function findReport(
+  reports: readonly ReportTab[],
+  name: string,
+  document: string,
+): ReportTab {
   const found =
     reports.find((r) => r.name === name) ??
     reports.find((r) => r.name.toLowerCase() === name.toLowerCase());

@@ -20,7 +20,7 @@ export interface PromptInfo {
 }
 
 /** One parameter as the server sent it, with what answering it needs. */
-interface Parameter {
+export interface Parameter {
   id: string;
   name: string;
   technicalName: string;
@@ -94,6 +94,20 @@ export async function readPrompts(scope: Scope, documentId: number): Promise<Pro
   return parameters.map((p) => toPromptInfo(p, parameters));
 }
 
+/**
+ * The parameters of a just-opened document, without lists of values: what answering needs. An
+ * empty list means no prompts; the refresh is then a PUT without a body (§4.2).
+ */
+export async function readAnswerParameters(scope: Scope, documentId: number): Promise<Parameter[]> {
+  return readParameters(
+    await callJson(scope, {
+      method: 'GET',
+      path: `${raylight}/documents/${documentId}/parameters`,
+      query: { lovInfo: false },
+    }),
+  );
+}
+
 const normalise = (name: string): string => name.trim().replace(/\s*:$/, '').toLowerCase();
 
 /** The answer given for a parameter: by name or technical name, exactly, then loosely. */
@@ -114,23 +128,22 @@ function answerFor(
 /**
  * Answers the prompts and refreshes. Prompts without an answer keep their current values when
  * they have some; optional ones are sent empty; a mandatory one with nothing is BI_PROMPT_MISSING
- * before anything is sent for it. An answer that matched no prompt is BI_PROMPT_UNKNOWN.
+ * before anything is sent for it. An answer that matched no prompt is BI_PROMPT_UNKNOWN. `first`
+ * is what readAnswerParameters gave for the document, now or on an earlier export of it.
  */
 export async function answerAndRefresh(
   scope: Scope,
   documentId: number,
   answers: Record<string, string[]>,
+  first: readonly Parameter[],
 ): Promise<void> {
   const path = `${raylight}/documents/${documentId}/parameters`;
-  const first = readParameters(
-    await callJson(scope, { method: 'GET', path, query: { lovInfo: false } }),
-  );
   const used = new Set<string>();
   const known = new Map<string, Parameter>();
   // How often each parameter came back after the very same answers: cascading prompts may need
   // one more round once their lists unlock, but not endless ones.
   const repeats = new Map<string, number>();
-  let pending = first;
+  let pending: readonly Parameter[] = first;
 
   for (let round = 0; round < maxRounds; round++) {
     for (const p of pending) known.set(p.id, p);

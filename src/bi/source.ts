@@ -36,8 +36,9 @@ import {
   type InfoObject,
 } from './infostore.js';
 import { logoff, logon } from './logon.js';
+import { defaultDocumentMemoMs, DocumentMemo, type Resolved } from './memo.js';
 import { SessionPool, type Session } from './pool.js';
-import { answerAndRefresh, readPrompts, type PromptInfo } from './prompts.js';
+import { answerAndRefresh, readAnswerParameters, readPrompts, type PromptInfo } from './prompts.js';
 import {
   defaultPolling,
   exportBySchedule,
@@ -46,7 +47,7 @@ import {
   type SchedulePolling,
 } from './origins.js';
 import { listRecurring, type RecurringSchedule } from './recurring.js';
-import { resolveDocumentRef, resolveObjectRef } from './resolve.js';
+import { resolveObjectRef } from './resolve.js';
 import type { Scope } from './scope.js';
 
 export interface BiSourceOptions {
@@ -58,6 +59,11 @@ export interface BiSourceOptions {
   onEvent?: (event: BiEvent) => void;
   /** Status polling of runs on the platform (from: schedule); defaults in origins.ts. */
   schedulePolling?: Partial<SchedulePolling>;
+  /**
+   * How long a document's resolution, prompts and report tabs are reused by later exports
+   * (default 10 min, memo.ts); 0 asks the platform again for every export.
+   */
+  documentMemoMs?: number;
 }
 
 export type DocumentSelector = { folder: string; recursive?: boolean } | { query: string };
@@ -98,6 +104,7 @@ class RestBiSource implements BiSource {
   private readonly http: BiHttp;
   private readonly pool: SessionPool;
   private readonly folders = new FolderPaths();
+  private readonly memo: DocumentMemo;
   private readonly emit: (event: BiEvent) => void;
   private readonly exportTimeoutMs: number;
   private closing: Promise<void> | undefined;
@@ -105,10 +112,11 @@ class RestBiSource implements BiSource {
 
   constructor(connection: BiConnection, options: BiSourceOptions) {
     this.emit = options.onEvent ?? (() => {});
+    this.memo = new DocumentMemo(options.documentMemoMs ?? defaultDocumentMemoMs);
     this.origins = {
       withSession: (signal, operation) => this.withSession(signal, operation),
       holdSession: (signal, operation) => this.holdSession(signal, operation),
-      resolveObject: (scope, ref) => resolveObjectRef(scope, ref, this.folders, true),
+      resolveObject: (scope, ref) => this.resolveAny(scope, ref, true),
       emit: (event) => this.emit(event),
       polling: { ...defaultPolling, ...options.schedulePolling },
     };
@@ -139,6 +147,17 @@ class RestBiSource implements BiSource {
   }
 
   async findDocuments(selector: DocumentSelector, signal?: AbortSignal): Promise<DocumentInfo[]> {
+    const found = await this.findUnremembered(selector, signal);
+    // Every way of finding lists Web Intelligence documents only; the exports that follow
+    // planning then need no resolution of their own.
+    for (const info of found) this.memo.remember(undefined, { info, kind: 'Webi' });
+    return found;
+  }
+
+  private async findUnremembered(
+    selector: DocumentSelector,
+    signal?: AbortSignal,
+  ): Promise<DocumentInfo[]> {
     return this.withSession(signal, async (scope) => {
       if ('query' in selector) {
         const found = await documentsByQuery(scope, selector.query);
@@ -172,8 +191,9 @@ class RestBiSource implements BiSource {
   }
 
   async resolveObject(ref: DocumentRef, signal?: AbortSignal): Promise<DocumentInfo> {
-    return this.withSession(signal, async (scope) =>
-      (await resolveObjectRef(scope, ref, this.folders, true)).info,
+    return this.withSession(
+      signal,
+      async (scope) => (await this.resolveAny(scope, ref, true)).info,
     );
   }
 
@@ -233,10 +253,18 @@ class RestBiSource implements BiSource {
     }
   }
 
-  /** One attempt: resolve, open, pick the report, answer and refresh, start the download. */
+  /**
+   * One attempt: resolve, open, pick the report, answer and refresh, start the download. What
+   * the memo holds is not asked again; a failure forgets the document, so a retry asks afresh.
+   */
   private async exportOnce(scope: Scope, request: ExportRequest): Promise<ExportedStream> {
     const document = await this.resolve(scope, request.document);
-    await openDocument(scope, document.id);
+    try {
+      await openDocument(scope, document.id);
+    } catch (error) {
+      if (!expired(error)) this.memo.forget(document.id, request.document);
+      throw error;
+    }
 
     let started;
     let rows: number | undefined;
@@ -244,30 +272,42 @@ class RestBiSource implements BiSource {
       let reportId: number | undefined;
       if (request.report !== undefined) {
         reportId = findReport(
-          await listReportTabs(scope, document.id),
+          await this.reportTabs(scope, document.id),
           request.report,
           document.name,
         ).id;
       } else if (request.format === 'csv') {
         // Whole-document CSV is not known to work (§3.4); a one-report document needs no choice.
-        const reports = await listReportTabs(scope, document.id);
+        const reports = await this.reportTabs(scope, document.id);
         if (reports.length === 1) reportId = reports[0]!.id;
       }
-      await answerAndRefresh(scope, document.id, request.prompts ?? {});
-      rows = await refreshedRows(scope, document.id);
+      await answerAndRefresh(
+        scope,
+        document.id,
+        request.prompts ?? {},
+        await this.answerParameters(scope, document.id),
+      );
+      // Two calls only skipEmpty needs (ExportRequest.countRows).
+      if (request.countRows !== false) rows = await refreshedRows(scope, document.id);
       started = await startExport(scope, document.id, request.format, reportId);
     } catch (error) {
-      if (!expired(error)) await this.closeQuietly(scope, document.id);
+      if (!expired(error)) {
+        this.memo.forget(document.id, request.document);
+        await this.closeQuietly(scope, document.id);
+      }
       throw error;
     }
 
     const { response, call, contentType, size } = started;
+    const body = this.http.guardBody(response.body, call);
     let released: Promise<void> | undefined;
     const release = (): Promise<void> =>
       (released ??= (async () => {
         if (!response.body.readableEnded) {
-          // undici reports an unread body's destruction as an error; nobody is listening any more.
+          // undici reports an unread body's destruction as an error, and the guard passes it on
+          // to the caller's stream; nobody is listening to either any more.
           response.body.on('error', () => {});
+          body.on('error', () => {});
           response.body.destroy();
         }
         const closed = await this.closeQuietly({ ...scope, signal: undefined }, document.id);
@@ -277,7 +317,7 @@ class RestBiSource implements BiSource {
     return {
       document,
       contentType,
-      body: this.http.guardBody(response.body, call),
+      body,
       ...(size !== undefined && { size }),
       ...(rows !== undefined && { rows }),
       release,
@@ -367,8 +407,38 @@ class RestBiSource implements BiSource {
     }
   }
 
-  private resolve(scope: Scope, ref: DocumentRef): Promise<DocumentInfo> {
-    return resolveDocumentRef(scope, ref, this.folders);
+  private async resolve(scope: Scope, ref: DocumentRef): Promise<DocumentInfo> {
+    return (await this.resolveAny(scope, ref, false)).info;
+  }
+
+  /** Resolves through the memo; with `anyKind`, objects other than Webi documents are accepted. */
+  private async resolveAny(scope: Scope, ref: DocumentRef, anyKind: boolean): Promise<Resolved> {
+    const known = this.memo.resolution(ref, !anyKind);
+    if (known) return known;
+    const resolved = await resolveObjectRef(scope, ref, this.folders, anyKind);
+    this.memo.remember(ref, resolved);
+    return resolved;
+  }
+
+  /**
+   * The prompts as a freshly opened document shows them. Opening after a discarding close shows
+   * the same ones every time, so within the memo's age they are read once per document; for a
+   * document without prompts, every later refresh is then a single PUT without a body.
+   */
+  private async answerParameters(scope: Scope, documentId: number) {
+    const known = this.memo.parameters(documentId);
+    if (known) return known;
+    const read = await readAnswerParameters(scope, documentId);
+    this.memo.rememberParameters(documentId, read);
+    return read;
+  }
+
+  private async reportTabs(scope: Scope, documentId: number) {
+    const known = this.memo.reportTabs(documentId);
+    if (known) return known;
+    const read = await listReportTabs(scope, documentId);
+    this.memo.rememberReportTabs(documentId, read);
+    return read;
   }
 
   private async describe(scope: Scope, object: InfoObject): Promise<DocumentInfo> {

@@ -32,6 +32,11 @@ export interface ExportRequest {
   keepInstance?: boolean;
   /** With `schedule`: how long to wait for the platform's run before cancelling it. */
   scheduleTimeoutMs?: number;
+  /**
+   * Count the rows the refresh fetched, for `rows` (default true, for compatibility). Only
+   * `skipEmpty` needs the count, and it costs the BI source extra calls per export.
+   */
+  countRows?: boolean;
   signal?: AbortSignal;
 }
 
