@@ -35,6 +35,12 @@ const publications = `  fresh:
     prompts:
       Region: APAC
     to: team:/Fresh/{document}.{ext}
+  stuck:
+    from: schedule
+    scheduleTimeout: 3s
+    documents:
+      - id: 6003
+    to: team:/Fresh/{document}.{ext}
   headcount-latest:
     from: latest-instance
     documents:
@@ -75,6 +81,8 @@ describe('bidrop run with from: schedule', () => {
     expect(run.stderr).toContain('BI_SCHEDULE_FAILED');
     expect(run.stderr).toContain('Database vendor code 17 (WIS 10901)');
     expect(dropbox.listFiles()).toEqual([]);
+    // Not retried: a second run would fail the same way and leave one more failed instance.
+    expect(bi.stats().instancesCreated).toBe(1);
     expect(bi.stats().instancesDeleted).toBe(0);
     expect(bi.stats().openSessions).toBe(0);
 
@@ -86,5 +94,18 @@ describe('bidrop run with from: schedule', () => {
       /BI_NO_INSTANCE: .*no successful instance.*Database vendor code 17/,
     );
     expect(bi.stats().openSessions).toBe(0);
+  }, 60_000);
+
+  it('cancels the run it started when scheduleTimeout passes, and fails the delivery', async () => {
+    setup = await setUp(publications, { schedule: { pendingMs: 50, runMs: Infinity } });
+    const { bi, dropbox, dir, env } = setup;
+
+    const run = await runCli(['run', 'stuck'], env, dir);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('1 failed of 1');
+    expect(run.stderr).toContain('BI_SCHEDULE_TIMEOUT');
+    expect(dropbox.listFiles()).toEqual([]);
+    expect(bi.stats()).toMatchObject({ instancesCreated: 1, instancesDeleted: 1, openSessions: 0 });
   }, 60_000);
 });
