@@ -268,6 +268,8 @@ async function attemptOnce(
       format: delivery.format === 'as-is' ? 'pdf' : delivery.format,
       ...(delivery.report !== undefined && { report: delivery.report }),
       prompts: Object.fromEntries(Object.entries(delivery.prompts).map(([k, v]) => [k, [v]])),
+      // Row counts cost two calls per export; only skipEmpty reads them.
+      countRows: publication.skipEmpty,
       ...delivery.origin,
       ...(last && {
         unlessInstance: {
