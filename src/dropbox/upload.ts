@@ -16,7 +16,12 @@
 import { DropboxError, type ConflictPolicy } from '../core/index.js';
 import { ChunkReader, type Chunk } from './chunks.js';
 import type { DropboxClient } from './client.js';
-import { contentHashOf, DropboxContentHasher } from './content-hash.js';
+import {
+  CONTENT_HASH_BLOCK_SIZE,
+  contentHashOf,
+  DropboxContentHasher,
+  hashBody,
+} from './content-hash.js';
 import { DropboxApiError } from './errors.js';
 import type { DropboxEventListener } from './events.js';
 import type { FileMetadata } from './metadata.js';
@@ -74,12 +79,25 @@ export async function uploadStream(
     options.onProgress?.(offset + bytes);
   };
 
+  // Each body's hash and the whole file's: with chunks a multiple of the 4 MiB hash block (the
+  // config only allows those), both come from one pass over the bytes.
+  const aligned = options.chunkSize % CONTENT_HASH_BLOCK_SIZE === 0;
+  const hashChunk = (bytes: Uint8Array): string => {
+    if (!aligned) {
+      whole.update(bytes);
+      return contentHashOf(bytes);
+    }
+    const { hash, blocks } = hashBody(bytes);
+    whole.addBlocks(blocks, bytes.length);
+    return hash;
+  };
+
   const first = await reader.next();
-  whole.update(first.bytes);
+  const firstHash = hashChunk(first.bytes);
   if (first.last) {
     const metadata = await client.upload<FileMetadata>(
       'files/upload',
-      { ...commit, content_hash: contentHashOf(first.bytes) },
+      { ...commit, content_hash: firstHash },
       first.bytes,
       signal,
     );
@@ -94,7 +112,7 @@ export async function uploadStream(
   let ahead = readAhead(reader);
   const { session_id: sessionId } = await client.upload<{ session_id: string }>(
     'files/upload_session/start',
-    { close: false, content_hash: contentHashOf(first.bytes) },
+    { close: false, content_hash: firstHash },
     first.bytes,
     signal,
   );
@@ -102,21 +120,24 @@ export async function uploadStream(
 
   for (;;) {
     const chunk = await ahead;
-    whole.update(chunk.bytes);
+    if (!chunk.last) ahead = readAhead(reader);
+    const chunkHash = hashChunk(chunk.bytes);
+    // A resumed send carries only the chunk's tail, whose hash is computed anew.
+    const hashOf = (body: Uint8Array): string =>
+      body.length === chunk.bytes.length ? chunkHash : contentHashOf(body);
     if (chunk.last) {
       const hash = whole.digest();
-      const metadata = await finish(client, sessionId, chunk, commit, hash, signal);
+      const metadata = await finish(client, sessionId, chunk, commit, hash, hashOf, signal);
       confirmed(chunk.offset, chunk.bytes.length);
       return verify(client, metadata, hash, chunk.offset + chunk.bytes.length, options);
     }
-    ahead = readAhead(reader);
     await sendResuming(chunk.offset, chunk.bytes, (offset, body) =>
       client.upload<null>(
         'files/upload_session/append_v2',
         {
           cursor: { session_id: sessionId, offset },
           close: false,
-          content_hash: contentHashOf(body),
+          content_hash: hashOf(body),
         },
         body,
         signal,
@@ -185,12 +206,13 @@ async function finish(
   { offset, bytes }: Chunk,
   commit: CommitInfo,
   expectedHash: string,
+  hashOf: (body: Uint8Array) => string,
   signal: AbortSignal | undefined,
 ): Promise<FileMetadata> {
   const call = (at: number, body: Uint8Array): Promise<FileMetadata> =>
     client.upload<FileMetadata>(
       'files/upload_session/finish',
-      { cursor: { session_id: sessionId, offset: at }, commit, content_hash: contentHashOf(body) },
+      { cursor: { session_id: sessionId, offset: at }, commit, content_hash: hashOf(body) },
       body,
       signal,
     );
