@@ -151,7 +151,7 @@ export async function main(
   program
     .command('docs')
     .description('list Web Intelligence documents on the BI platform')
-    .option('--folder <path>', 'only documents in this folder, e.g. "/Sales"')
+    .option('--folder <path>', 'only documents in this folder, e.g. "/Sales/Daily"')
     .option('--query <cms-query>', 'a CMS query, e.g. "SELECT ... FROM CI_INFOOBJECTS WHERE ..."')
     .option('--json', 'print JSON')
     .option('--bi-url <url>', 'BI RESTful web services URL, e.g. http://bo:6405/biprws')

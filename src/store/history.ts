@@ -149,7 +149,8 @@ export class History {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    mkdirSync(path.dirname(file), { recursive: true });
+    // The state folder also holds the token store: private to its owner.
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // Several processes (run, serve) may share the file; wait instead of failing at once.

@@ -9,6 +9,7 @@ import {
   selectDropboxDestination,
   TokenStore,
 } from '../../dropbox/index.js';
+import { DropboxError } from '../../core/index.js';
 import { ExitCode, type CliContext } from '../context.js';
 
 interface Options {
@@ -81,8 +82,18 @@ function openBrowser(url: string): void {
 
 async function readLine(ctx: CliContext, prompt: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: ctx.stderr as NodeJS.WritableStream });
+  // Input that ends before a line (stdin closed, or not a terminal) must end the command, not hang.
+  const ended = new Promise<never>((_, reject) =>
+    rl.once('close', () =>
+      reject(
+        new DropboxError('DROPBOX_NO_CODE', 'No authorisation code was entered', {
+          hint: 'Run `bidrop auth dropbox` at a terminal, or without --no-browser on a desktop.',
+        }),
+      ),
+    ),
+  );
   try {
-    return await rl.question(prompt, { signal: ctx.signal });
+    return await Promise.race([rl.question(prompt, { signal: ctx.signal }), ended]);
   } finally {
     rl.close();
   }
