@@ -186,6 +186,10 @@ export class BiHttp {
   guardBody(body: Readable, call: Pick<BiCall, 'method' | 'path'>): Readable {
     const guarded = new PassThrough();
     body.on('error', (error) => guarded.destroy(this.networkError(call as BiCall, error)));
+    // A caller that already gave up on the stream (a failed upload, a released export) no longer
+    // listens; a fault arriving then must not become an uncaught exception. Readers that are still
+    // there (pipeline, async iteration, their own listener) see the error all the same.
+    guarded.on('error', () => {});
     guarded.on('close', () => {
       if (!body.readableEnded) body.destroy();
     });
