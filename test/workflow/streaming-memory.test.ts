@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWorkflow } from '../../src/workflow/index.js';
 import { tempDir } from './helpers.js';
 
-const SIZE = 96 * 1024 * 1024;
+// Large enough that holding it whole cannot hide under the bound below, whatever the collector's lag.
+const SIZE = 256 * 1024 * 1024;
 const CHUNK = Buffer.alloc(1024 * 1024, 7);
 
 let server: Server;
@@ -54,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('large bodies stream through files', () => {
-  it('saves and uploads 96 MiB without holding it in memory', async () => {
+  it('saves and uploads 256 MiB without holding it in memory', async () => {
     global.gc?.();
     const before = process.memoryUsage();
     let peak = 0;
@@ -78,8 +79,9 @@ describe('large bodies stream through files', () => {
     const expected = createHash('sha256');
     for (let i = 0; i < SIZE / CHUNK.length; i++) expected.update(CHUNK);
     expect(hash.digest('hex')).toBe(expected.digest('hex'));
-    // Held whole, the body alone would add 96 MiB at once. Streamed, what grows is garbage the
-    // collector has not reclaimed yet (this process also runs the server): about 35 MiB measured.
-    expect(peak).toBeLessThan(64 * 1024 * 1024);
+    // Held whole, the body alone would add 256 MiB at once. Streamed, what grows is garbage the
+    // collector has not reclaimed yet (this process also runs the server): 35 MiB measured on
+    // Node 20, 69 MiB once on Node 24, whose collector lags more.
+    expect(peak).toBeLessThan(SIZE / 2);
   });
 });
