@@ -23,6 +23,15 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** The BI connection flags of the commands that may run without bidrop.yaml. */
+function withBiConnection(command: Command): Command {
+  return command
+    .option('--bi-url <url>', 'BI RESTful web services URL, e.g. http://bo:6405/biprws')
+    .option('--bi-user <name>', 'BI user name')
+    .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
+    .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)');
+}
+
 /** The "Examples" block under a command's help; docs/commands.md shows the same ones. */
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
@@ -148,16 +157,12 @@ export async function main(
     .addHelpText('after', examples('bidrop auth revoke --destination team-dropbox'))
     .action(action('auth-revoke'));
 
-  program
+  const docs = program
     .command('docs')
     .description('list Web Intelligence documents on the BI platform')
     .option('--folder <path>', 'only documents in this folder, e.g. "/Sales/Daily"')
     .option('--query <cms-query>', 'a CMS query, e.g. "SELECT ... FROM CI_INFOOBJECTS WHERE ..."')
     .option('--json', 'print JSON')
-    .option('--bi-url <url>', 'BI RESTful web services URL, e.g. http://bo:6405/biprws')
-    .option('--bi-user <name>', 'BI user name')
-    .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
-    .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)')
     .addHelpText(
       'after',
       examples(
@@ -167,8 +172,9 @@ export async function main(
       ),
     )
     .action(action('docs'));
+  withBiConnection(docs);
 
-  program
+  const exportCommand = program
     .command('export')
     .description('export one document to a file')
     .argument('<document>', 'document id, CUID or folder path')
@@ -180,10 +186,6 @@ export async function main(
     .option('-r, --report <name>', 'export one report (tab) instead of the whole document')
     .option('-p, --prompt <name=value>', 'answer a prompt (repeat for more values)', collect)
     .requiredOption('-o, --output <file>', 'file to write')
-    .option('--bi-url <url>', 'BI RESTful web services URL, e.g. http://bo:6405/biprws')
-    .option('--bi-user <name>', 'BI user name')
-    .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
-    .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)')
     .addHelpText(
       'after',
       examples(
@@ -193,6 +195,7 @@ export async function main(
       ),
     )
     .action(action('export'));
+  withBiConnection(exportCommand);
 
   program
     .command('upload')
@@ -271,7 +274,7 @@ export async function main(
     .addHelpText('after', examples('bidrop demo', 'bidrop demo --keep'))
     .action(action('demo'));
 
-  program
+  const importSchedules = program
     .command('import')
     .description('bring definitions from the BI platform into bidrop.yaml')
     .addHelpText('after', examples('bidrop import schedules'))
@@ -284,15 +287,12 @@ export async function main(
         .default('latest-instance'),
     )
     .option('--write', 'add them to bidrop.yaml (default: print the YAML)')
-    .option('--bi-url <url>', 'BI RESTful web services URL, e.g. http://bo:6405/biprws')
-    .option('--bi-user <name>', 'BI user name')
-    .option('--bi-auth <type>', 'secEnterprise, secLDAP, secWinAD or secSAPR3')
-    .option('--bi-password <password>', 'BI password (prefer BIDROP_BI_PASSWORD)')
     .addHelpText(
       'after',
       examples('bidrop import schedules --folder /Sales', 'bidrop import schedules --write'),
     )
     .action(action('import-schedules'));
+  withBiConnection(importSchedules);
 
   const workflow = program
     .command('workflow')
