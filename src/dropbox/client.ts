@@ -233,7 +233,7 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * JSON for the `Dropbox-API-Arg` header: DEL and every non-ASCII UTF-16 unit as `\uXXXX`, so the
+ * JSON for the `Dropbox-API-Arg` header: DEL and every non-ASCII UTF-16 unit as `\u` escapes (four hex digits), so the
  * header is pure ASCII (§3.4); astral characters become surrogate pairs, as Dropbox expects.
  */
 export function headerSafeJson(value: unknown): string {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 
 /**
  * Parses Java `.properties` text: `key=value`, `key: value` or `key value`, `#`/`!` comments,
- * a trailing backslash continuing the line, and the `\n \t \uXXXX` escapes.
+ * a trailing backslash continuing the line, and the `\n`, `\t` and `\u` (four hex digits) escapes.
  */
 export function parseProperties(text: string): Map<string, string> {
   const out = new Map<string, string>();

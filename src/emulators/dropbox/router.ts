@@ -23,9 +23,9 @@ import { ACCOUNT, type EmulatorState } from './state.js';
 /** RPC bodies are small JSON; finish_batch_v2 with 1000 entries stays well below this. */
 const MAX_RPC_BODY = 8 * 1024 * 1024;
 
-const CORS_HACK = 'text/plain; charset=dropbox-cors-hack';
-const RPC_TYPES = ['application/json', 'application/json; charset=utf-8', CORS_HACK];
-const UPLOAD_TYPES = ['application/octet-stream', CORS_HACK];
+const CORS_TEXT_PLAIN = 'text/plain; charset=dropbox-cors-hack';
+const RPC_TYPES = ['application/json', 'application/json; charset=utf-8', CORS_TEXT_PLAIN];
+const UPLOAD_TYPES = ['application/octet-stream', CORS_TEXT_PLAIN];
 const DOWNLOAD_TYPES = [
   'text/plain',
   'text/plain; charset=utf-8',
