@@ -233,8 +233,9 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * JSON for the `Dropbox-API-Arg` header: DEL and every non-ASCII UTF-16 unit as `\u` escapes (four hex digits), so the
- * header is pure ASCII (§3.4); astral characters become surrogate pairs, as Dropbox expects.
+ * JSON for the `Dropbox-API-Arg` header: DEL and every non-ASCII UTF-16 unit as a `\u` escape
+ * (four hex digits), so the header is pure ASCII (§3.4); astral characters become surrogate pairs,
+ * as Dropbox expects.
  */
 export function headerSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(

@@ -100,7 +100,10 @@ export function sendHtml(
   res.end(html);
 }
 
-/** JSON with U+007F and everything above written as \u escapes (four hex digits), safe for an HTTP header (§3.4). */
+/**
+ * JSON with U+007F and everything above written as `\u` escapes (four hex digits), safe for an
+ * HTTP header (§3.4).
+ */
 export function headerSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(
     /[\u007f-\uffff]/g,
