@@ -33,5 +33,10 @@ export async function consentAsDemoUser(
     redirect: 'manual',
   });
   const location = answer.headers.get('location');
-  if (location) await (await fetch(location)).arrayBuffer();
+  // No redirect URI was given: the page shows the code for the user to copy, nothing to follow.
+  if (answer.status === 200 && !location) return;
+  if (answer.status !== 302 || !location) {
+    throw new Error(`The consent page answered ${answer.status}, not a redirect`);
+  }
+  await (await fetch(location)).arrayBuffer();
 }
